@@ -1,0 +1,117 @@
+"""Environment-driven settings only; business-tunable values live in tables (see docs/).
+
+Each class reads the environment when it is instantiated, so tests and the CLI can set
+variables before building the app.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+RAIZ = Path(__file__).resolve().parent
+INSTANCIA = Path(os.environ.get("OV_INSTANCE_PATH", RAIZ / "instance"))
+
+
+def _bool(nombre: str, defecto: bool = False) -> bool:
+    valor = os.environ.get(nombre)
+    if valor is None:
+        return defecto
+    return valor.strip().lower() in {"1", "true", "si", "sí", "yes", "on"}
+
+
+def _sqlite_por_defecto() -> str:
+    return f"sqlite:///{INSTANCIA / 'oficina_virtual.sqlite3'}"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    NOMBRE_ENTORNO = "base"
+    TESTING = False
+    DEBUG = False
+
+    def __init__(self) -> None:
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _sqlite_por_defecto())
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.secreto_faltante()
+        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
+        self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "1025"))
+        self.SMTP_USER = os.environ.get("SMTP_USER") or None
+        self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+        self.SMTP_TLS = os.environ.get("SMTP_TLS", "none").lower()  # none | starttls | ssl
+        self.SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "10"))
+        self.MAIL_FROM = os.environ.get(
+            "MAIL_FROM", "CEA Querétaro — Oficina Virtual <no-responder@cea.localhost>"
+        )
+        self.BOOTSTRAP_SERVE_LOCAL = True
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+        self.BUZON_DESARROLLO = os.environ.get("OV_DEV_MAILDIR") or None
+
+    def secreto_faltante(self) -> str:
+        raise RuntimeError(
+            "Falta SECRET_KEY en el entorno. Genere uno con "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
+
+
+class Produccion(Config):
+    """Production: every secret from the environment; secure cookies."""
+
+    NOMBRE_ENTORNO = "produccion"
+
+
+class Desarrollo(Config):
+    """Local dev run: a random per-process key when none is given, the dev mail page on."""
+
+    NOMBRE_ENTORNO = "desarrollo"
+    DEBUG = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        self.BUZON_DESARROLLO = os.environ.get(
+            "OV_DEV_MAILDIR", str(INSTANCIA / "correo_desarrollo")
+        )
+
+    def secreto_faltante(self) -> str:
+        return secrets.token_hex(32)
+
+
+class Pruebas(Config):
+    """Test suite: the database comes from OV_TEST_DATABASE_URL set by tests/conftest.py."""
+
+    NOMBRE_ENTORNO = "pruebas"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("OV_TEST_DATABASE_URL", "sqlite:///:memory:")
+        self.SESSION_COOKIE_SECURE = False
+        self.SERVER_NAME = None
+
+    def secreto_faltante(self) -> str:
+        return secrets.token_hex(32)
+
+
+ENTORNOS: dict[str, type[Config]] = {
+    "produccion": Produccion,
+    "desarrollo": Desarrollo,
+    "pruebas": Pruebas,
+}
+
+
+def cargar(nombre: str | None = None) -> Config:
+    """Build the settings object for OV_ENV (produccion by default: safe unless told otherwise)."""
+    nombre = nombre or os.environ.get("OV_ENV", "produccion")
+    try:
+        return ENTORNOS[nombre]()
+    except KeyError:
+        raise RuntimeError(
+            f"OV_ENV={nombre!r} no existe; use uno de: {', '.join(ENTORNOS)}"
+        ) from None

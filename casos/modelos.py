@@ -1,0 +1,150 @@
+"""The case aggregate: the case row (current state, due times) and its events (history)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casos.base import Base
+from casos.catalogo import Area, TipoCaso
+from casos.estados import Accion, EstadoCaso
+from casos.personal import Personal
+
+
+class EstadoSLA(StrEnum):
+    """How a case stands against its targets."""
+
+    EN_TIEMPO = "en_tiempo"
+    EN_RIESGO = "en_riesgo"
+    VENCIDO = "vencido"
+
+    @property
+    def etiqueta(self) -> str:
+        """How it reads to a person."""
+        return {"en_tiempo": "En tiempo", "en_riesgo": "En riesgo", "vencido": "Vencido"}[self]
+
+
+def _enum(clase: type[StrEnum], nombre: str) -> Enum:
+    return Enum(
+        clase,
+        name=nombre,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=lambda e: [m.value for m in e],
+        length=30,
+    )
+
+
+class Caso(Base):
+    """A numbered request routed to an area, with its clocks' due times stored for the sweep."""
+
+    __tablename__ = "casos"
+    __table_args__ = (
+        CheckConstraint(
+            "(estado = 'cerrado' AND cerrado_en IS NOT NULL)"
+            " OR (estado <> 'cerrado' AND cerrado_en IS NULL)",
+            name="cerrado_con_fecha",
+        ),
+        CheckConstraint(
+            "(estado IN ('resuelto', 'cerrado') AND resuelto_en IS NOT NULL)"
+            " OR (estado NOT IN ('resuelto', 'cerrado') AND resuelto_en IS NULL)",
+            name="resuelto_con_fecha",
+        ),
+        CheckConstraint(
+            "(estado = 'cancelado' AND cancelado_en IS NOT NULL)"
+            " OR (estado <> 'cancelado' AND cancelado_en IS NULL)",
+            name="cancelado_con_fecha",
+        ),
+        CheckConstraint(
+            "estado <> 'asignado' OR asignado_a_id IS NOT NULL", name="asignado_con_persona"
+        ),
+        Index("ix_casos_sla_proximo_en", "sla_proximo_en"),
+        Index("ix_casos_area_estado_vence", "area_id", "estado", "vence_resolucion_en"),
+        Index("ix_casos_contrato", "contrato"),
+        Index("ix_casos_solicitante_email", "solicitante_email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    folio: Mapped[str] = mapped_column(String(20), unique=True)
+    clave_envio: Mapped[str | None] = mapped_column(String(64), unique=True)
+    canal: Mapped[str] = mapped_column(String(30), default="portal")
+    tipo_id: Mapped[int] = mapped_column(ForeignKey("tipos_caso.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    estado: Mapped[EstadoCaso] = mapped_column(_enum(EstadoCaso, "estado_caso"))
+    asignado_a_id: Mapped[int | None] = mapped_column(ForeignKey("personal.id"))
+
+    descripcion: Mapped[str] = mapped_column(Text, default="")
+    datos: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    contrato: Mapped[str | None] = mapped_column(String(30))
+    colonia: Mapped[str | None] = mapped_column(String(120))
+    uso_contrato: Mapped[str | None] = mapped_column(String(60))
+    solicitante_nombre: Mapped[str] = mapped_column(String(200), default="")
+    solicitante_email: Mapped[str | None] = mapped_column(String(254))
+    solicitante_telefono: Mapped[str | None] = mapped_column(String(30))
+
+    creado_en: Mapped[datetime]
+    actualizado_en: Mapped[datetime]
+    primera_respuesta_en: Mapped[datetime | None]
+    resuelto_en: Mapped[datetime | None]
+    cerrado_en: Mapped[datetime | None]
+    cancelado_en: Mapped[datetime | None]
+
+    # Clocks, recomputed from the events on every change (see casos/reloj.py).
+    vence_respuesta_en: Mapped[datetime | None]
+    vence_resolucion_en: Mapped[datetime | None]
+    vence_turno_en: Mapped[datetime | None]
+    sla_estado: Mapped[EstadoSLA] = mapped_column(
+        _enum(EstadoSLA, "estado_sla"), default=EstadoSLA.EN_TIEMPO
+    )
+    # The next instant at which the sweep must look at this case; NULL when nothing is pending.
+    sla_proximo_en: Mapped[datetime | None]
+    sla_explicacion: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    version: Mapped[int] = mapped_column(default=1)
+
+    tipo: Mapped[TipoCaso] = relationship(lazy="joined")
+    area: Mapped[Area] = relationship(lazy="joined")
+    asignado_a: Mapped[Personal | None] = relationship()
+    eventos: Mapped[list[EventoCaso]] = relationship(
+        back_populates="caso", order_by="EventoCaso.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __str__(self) -> str:
+        return self.folio
+
+
+class EventoCaso(Base):
+    """One thing that happened to a case: the history the citizen sees and the audit trail."""
+
+    __tablename__ = "eventos_caso"
+    __table_args__ = (Index("ix_eventos_caso_caso_id_id", "caso_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    caso_id: Mapped[int] = mapped_column(ForeignKey("casos.id", ondelete="CASCADE"))
+    en: Mapped[datetime]
+    accion: Mapped[Accion] = mapped_column(_enum(Accion, "accion_caso"))
+    estado_desde: Mapped[EstadoCaso | None] = mapped_column(_enum(EstadoCaso, "estado_desde"))
+    estado_hacia: Mapped[EstadoCaso | None] = mapped_column(_enum(EstadoCaso, "estado_hacia"))
+    actor_tipo: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None]
+    actor_nombre: Mapped[str] = mapped_column(String(200))
+    actor_origen: Mapped[str | None] = mapped_column(String(64))
+    nota: Mapped[str] = mapped_column(Text, default="")
+    es_publico: Mapped[bool] = mapped_column(default=False)
+    datos: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    caso: Mapped[Caso] = relationship(back_populates="eventos")

@@ -1,0 +1,189 @@
+"""The jobs, declared in one list with stable ids. Each one opens its own transactions."""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from casos.actores import Actor
+from casos.barrido import barrer_sla
+from casos.bd import iniciar_escritura
+from casos.ciclo import aplicar_accion
+from casos.correo import CorreoSalida, EstadoCorreo
+from casos.envio import (
+    AjustesSMTP,
+    ConexionSMTP,
+    construir_mensaje,
+    marcar_enviado,
+    marcar_fallo,
+    pendientes,
+)
+from casos.estados import Accion, EstadoCaso
+from casos.modelos import Caso
+from casos.tareas import soltar_turno, tomar_turno
+
+log = logging.getLogger("scheduler")
+Reloj = Callable[[], datetime]
+
+
+def ahora_utc() -> datetime:
+    """The real clock; tests inject another."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Contexto:
+    """What every job needs: sessions, SMTP settings, a clock and this process's name."""
+
+    sesiones: sessionmaker[Session]
+    smtp: AjustesSMTP
+    reloj: Reloj = ahora_utc
+    dueno: str = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def con_turno(
+    nombre: str, duracion: timedelta
+) -> Callable[[Callable[[Contexto], dict[str, Any]]], Callable[[Contexto], dict[str, Any] | None]]:
+    """Run the job only while holding its lease in the database; record what it did."""
+
+    def decorador(
+        trabajo: Callable[[Contexto], dict[str, Any]],
+    ) -> Callable[[Contexto], dict[str, Any] | None]:
+        def envoltura(ctx: Contexto) -> dict[str, Any] | None:
+            with ctx.sesiones() as sesion, sesion.begin():
+                iniciar_escritura(sesion)
+                if not tomar_turno(sesion, nombre, ctx.dueno, ctx.reloj(), duracion):
+                    log.info("%s: otro proceso tiene el turno; no hago nada", nombre)
+                    return None
+            resultado: dict[str, Any] = {}
+            error: str | None = None
+            try:
+                resultado = trabajo(ctx)
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                log.exception("%s falló", nombre)
+            with ctx.sesiones() as sesion, sesion.begin():
+                iniciar_escritura(sesion)
+                soltar_turno(sesion, nombre, ctx.dueno, ctx.reloj(), resultado, error)
+            return resultado
+
+        envoltura.__name__ = trabajo.__name__
+        envoltura.__doc__ = trabajo.__doc__
+        return envoltura
+
+    return decorador
+
+
+@con_turno("barrido_sla", timedelta(minutes=5))
+def barrido_sla(ctx: Contexto) -> dict[str, Any]:
+    """Record the SLA thresholds due now and queue the supervisors' warnings (one transaction)."""
+    with ctx.sesiones() as sesion, sesion.begin():
+        iniciar_escritura(sesion)
+        resumen = barrer_sla(sesion, ctx.reloj())
+    if resumen.revisados:
+        log.info("barrido: %s", resumen.a_json())
+    return resumen.a_json()
+
+
+@con_turno("enviar_correos", timedelta(minutes=5))
+def enviar_correos(ctx: Contexto, limite: int = 50) -> dict[str, Any]:
+    """Send the due outbox rows over SMTP; each email is committed on its own."""
+    with ctx.sesiones() as sesion:
+        ids = pendientes(sesion, ctx.reloj(), limite)
+    if not ids:
+        return {"enviados": 0, "fallidos": 0}
+    try:
+        with ConexionSMTP(ctx.smtp) as conexion:
+            return _enviar_lote(ctx, conexion, ids)
+    except (OSError, smtplib.SMTPException) as error:
+        # The server is unreachable: every email of the batch waits for its next attempt.
+        _registrar_fallo_lote(ctx, ids, error)
+        log.warning("SMTP no disponible (%s); %d correos esperan", error, len(ids))
+        return {"enviados": 0, "fallidos": 0, "en_espera": len(ids), "error": str(error)}
+
+
+def _enviar_lote(ctx: Contexto, conexion: ConexionSMTP, ids: list[int]) -> dict[str, Any]:
+    enviados = fallidos = 0
+    for correo_id in ids:
+        with ctx.sesiones() as sesion, sesion.begin():
+            iniciar_escritura(sesion)
+            correo = sesion.get(CorreoSalida, correo_id)
+            if correo is None or correo.estado is not EstadoCorreo.PENDIENTE:
+                continue
+            try:
+                conexion.enviar(construir_mensaje(correo, ctx.smtp.remitente))
+            except smtplib.SMTPServerDisconnected:
+                marcar_fallo(
+                    correo, smtplib.SMTPServerDisconnected("conexión perdida"), ctx.reloj()
+                )
+                raise
+            except (OSError, smtplib.SMTPException) as error:
+                marcar_fallo(correo, error, ctx.reloj())
+                fallidos += 1
+                continue
+            marcar_enviado(correo, ctx.reloj())
+            enviados += 1
+    return {"enviados": enviados, "fallidos": fallidos}
+
+
+def _registrar_fallo_lote(ctx: Contexto, ids: list[int], error: Exception) -> None:
+    with ctx.sesiones() as sesion, sesion.begin():
+        iniciar_escritura(sesion)
+        for correo in sesion.scalars(select(CorreoSalida).where(CorreoSalida.id.in_(ids))):
+            if correo.estado is EstadoCorreo.PENDIENTE:
+                marcar_fallo(correo, error, ctx.reloj())
+
+
+@con_turno("cierre_resueltos", timedelta(minutes=30))
+def cierre_resueltos(ctx: Contexto) -> dict[str, Any]:
+    """Nightly: close resolved cases whose reopening window has passed."""
+    ahora = ctx.reloj()
+    cerrados = 0
+    with ctx.sesiones() as sesion, sesion.begin():
+        iniciar_escritura(sesion)
+        # The history is loaded up front: aplicar_accion appends to it, and a lazy load there
+        # would autoflush cerrado_en while the state is still *resuelto* (CHECK violation).
+        consulta = (
+            select(Caso)
+            .where(Caso.estado == EstadoCaso.RESUELTO)
+            .options(selectinload(Caso.eventos))
+        )
+        for caso in sesion.scalars(consulta):
+            assert caso.resuelto_en is not None
+            if caso.resuelto_en + timedelta(days=caso.tipo.dias_reapertura) <= ahora:
+                aplicar_accion(
+                    sesion, caso, Accion.CERRAR, Actor.sistema("Cierre automático"), ahora
+                )
+                cerrados += 1
+    return {"cerrados": cerrados}
+
+
+@dataclass(frozen=True)
+class DefinicionTrabajo:
+    """A job as APScheduler receives it."""
+
+    id: str
+    funcion: Callable[[Contexto], Any]
+    disparador: str
+    parametros: dict[str, Any]
+
+
+TRABAJOS: tuple[DefinicionTrabajo, ...] = (
+    DefinicionTrabajo("barrido_sla", barrido_sla, "interval", {"minutes": 1}),
+    DefinicionTrabajo("enviar_correos", enviar_correos, "interval", {"seconds": 5}),
+    DefinicionTrabajo(
+        "cierre_resueltos",
+        cierre_resueltos,
+        "cron",
+        {"hour": 2, "minute": 15, "timezone": "America/Mexico_City"},
+    ),
+)

@@ -1,0 +1,69 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+
+import casos.modelos_todos  # noqa: F401  (registers every table on the metadata)
+from app import cli, errores, filtros
+from app.extensiones import bootstrap, csrf, db, migrate
+from casos.bd import configurar_motor, iniciar_escritura
+from casos.correo import configurar_correo
+from config import INSTANCIA, RAIZ, Config, cargar
+
+METODOS_LECTURA = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(config: Config | dict[str, Any] | str | None = None) -> Flask:
+    """Build the app: `config` is a Config object, an environment name, or overrides (tests)."""
+    app = Flask(__name__, template_folder=str(RAIZ / "plantillas"), instance_path=str(INSTANCIA))
+    _cargar_config(app, config)
+    _iniciar_extensiones(app)
+    _registrar_blueprints(app)
+    errores.registrar(app)
+    filtros.registrar(app)
+    cli.registrar(app)
+    configurar_correo(app.config["BASE_URL"])
+    return app
+
+
+def _cargar_config(app: Flask, config: Config | dict[str, Any] | str | None) -> None:
+    if isinstance(config, dict):
+        app.config.from_object(cargar("pruebas"))
+        app.config.update(config)
+    else:
+        app.config.from_object(config if isinstance(config, Config) else cargar(config))
+
+
+def _iniciar_extensiones(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(RAIZ / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    with app.app_context():
+        configurar_motor(db.engine)
+    app.before_request(_abrir_transaccion)
+    app.teardown_request(_cerrar_transaccion)
+
+
+def _abrir_transaccion() -> None:
+    """Writers (unsafe methods) take SQLite's write lock first; readers never block."""
+    if request.method not in METODOS_LECTURA:
+        iniciar_escritura(db.session)
+
+
+def _cerrar_transaccion(error: BaseException | None) -> None:
+    # The view commits once on success; anything left open is rolled back here.
+    db.session.rollback()
+
+
+def _registrar_blueprints(app: Flask) -> None:
+    from app.portal import bp as portal
+
+    app.register_blueprint(portal)
+    if app.config.get("BUZON_DESARROLLO"):
+        from app.desarrollo import bp as desarrollo
+
+        app.register_blueprint(desarrollo, url_prefix="/dev")

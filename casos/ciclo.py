@@ -46,8 +46,11 @@ def aplicar_accion(
         )
     nota = _validar_nota(nota, regla.exige_nota)
     datos = dict(datos or {})
-    EFECTOS.get(accion, _sin_efecto)(sesion, caso, ahora, datos)
-    evento = _registrar_evento(caso, accion, hacia, actor, ahora, nota, datos)
+    # The effects and the new state must reach the database together: a lazy load in
+    # between (the history, an area) must not flush a half-applied case past its CHECKs.
+    with sesion.no_autoflush:
+        EFECTOS.get(accion, _sin_efecto)(sesion, caso, ahora, datos)
+        evento = _registrar_evento(caso, accion, hacia, actor, ahora, nota, datos)
     # No flush here: the caller's commit writes everything in one unit of work, so a sweep
     # over hundreds of cases batches its inserts instead of flushing once per case.
     recalcular_sla(sesion, caso, ahora, calendarios)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -35,6 +36,8 @@ def construir_programador(ctx: Contexto) -> BlockingScheduler:
     """Every job with a stable id, coalesced, one instance at a time, generous misfire grace."""
     programador = BlockingScheduler(timezone="America/Mexico_City")
     for trabajo in TRABAJOS:
+        # Periodic jobs also run right at start-up: a restart must not delay overdue work.
+        inicio = {"next_run_time": datetime.now(UTC)} if trabajo.disparador == "interval" else {}
         programador.add_job(
             trabajo.funcion,
             trabajo.disparador,
@@ -46,6 +49,7 @@ def construir_programador(ctx: Contexto) -> BlockingScheduler:
             misfire_grace_time=300,
             replace_existing=True,
             **trabajo.parametros,
+            **inicio,
         )
     return programador
 
@@ -53,6 +57,8 @@ def construir_programador(ctx: Contexto) -> BlockingScheduler:
 def main() -> None:
     """Run until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # APScheduler logs every run at INFO (the mail job runs every 5 s); our jobs log what they do.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     programador = construir_programador(construir_contexto(cargar()))
     logging.getLogger("scheduler").info("Programador iniciado: %s", [t.id for t in TRABAJOS])
     with contextlib.suppress(KeyboardInterrupt, SystemExit):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -41,8 +41,6 @@ def catalogos_cargar() -> None:
 @demo_cli.command("cargar")
 def demo_cargar() -> None:
     """Carga catálogos, personal y casos de ejemplo en todos los estados (idempotente)."""
-    from flask import current_app
-
     if current_app.config.get("NOMBRE_ENTORNO") == "produccion":
         raise click.ClickException("Los datos de demostración no se cargan en producción.")
     iniciar_escritura(db.session)

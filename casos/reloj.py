@@ -244,12 +244,13 @@ def _recortar(pausas: Iterable[Pausa], desde: datetime, hasta: datetime | None) 
     """Keep the pauses inside the clock's window [desde, hasta]."""
     recortadas: list[Pausa] = []
     for inicio, fin in pausas:
-        if (fin is not None and fin <= desde) or (hasta is not None and inicio >= hasta):
+        if hasta is not None:
+            if inicio >= hasta:
+                continue
+            fin = hasta if fin is None or fin > hasta else fin
+        if fin is not None and fin <= desde:
             continue
-        fin_efectivo = fin if hasta is None or (fin is not None and fin < hasta) else hasta
-        if hasta is not None and fin is None:
-            fin_efectivo = hasta
-        recortadas.append((max(inicio, desde), fin_efectivo))
+        recortadas.append((max(inicio, desde), fin))
     return recortadas
 
 

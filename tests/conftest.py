@@ -104,7 +104,7 @@ def ahora() -> datetime:
 
 
 @pytest.fixture(scope="session")
-def app(nueva_bd: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Any:
+def app(nueva_bd: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One app for the whole session, its database brought up by the Alembic migrations."""
     from flask_migrate import upgrade
 
@@ -126,7 +126,9 @@ def app(nueva_bd: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
 
         semilla.cargar_catalogos(db.session)
         db.session.commit()
-    return aplicacion
+    yield aplicacion
+    with aplicacion.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, DateTime, Enum, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -55,3 +56,15 @@ def exigir_zona(instante: datetime, nombre: str = "fecha") -> datetime:
     if instante.tzinfo is None or instante.utcoffset() is None:
         raise ValueError(f"La {nombre} {instante.isoformat()} no tiene zona horaria.")
     return instante.astimezone(UTC)
+
+
+def enum_texto(clase: type[StrEnum], nombre: str, largo: int = 30) -> Enum:
+    """A StrEnum stored as its value in a VARCHAR with a CHECK (no native enum to migrate)."""
+    return Enum(
+        clase,
+        name=nombre,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=lambda e: [m.value for m in e],
+        length=largo,
+    )

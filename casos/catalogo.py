@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Numeric,
     String,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from casos.base import Base
+from casos.base import Base, enum_texto
 from casos.sla import CalendarioLaboral
 
 # Fields a case type may require; the label is what forms and error messages show.
@@ -80,14 +79,7 @@ class TipoCaso(Base):
     horas_respuesta: Mapped[Decimal] = mapped_column(Numeric(7, 2))
     horas_resolucion: Mapped[Decimal] = mapped_column(Numeric(7, 2))
     calendario: Mapped[TipoCalendario] = mapped_column(
-        Enum(
-            TipoCalendario,
-            name="tipo_calendario",
-            native_enum=False,
-            create_constraint=True,
-            values_callable=lambda e: [m.value for m in e],
-            length=20,
-        ),
+        enum_texto(TipoCalendario, "tipo_calendario", 20),
         default=TipoCalendario.LABORAL,
     )
     umbral_riesgo_pct: Mapped[int] = mapped_column(default=75)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, select
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casos.base import Base, exigir_zona
+from casos.base import Base, enum_texto, exigir_zona
 from casos.sla import ZONA_CEA, fecha_en_palabras, formatear_duracion
 
 CARPETA_PLANTILLAS = Path(__file__).resolve().parent.parent / "plantillas"
@@ -70,14 +70,7 @@ class CorreoSalida(Base):
     html: Mapped[str] = mapped_column(Text)
     caso_id: Mapped[int | None] = mapped_column(ForeignKey("casos.id", ondelete="SET NULL"))
     estado: Mapped[EstadoCorreo] = mapped_column(
-        Enum(
-            EstadoCorreo,
-            name="estado_correo",
-            native_enum=False,
-            create_constraint=True,
-            values_callable=lambda e: [m.value for m in e],
-            length=20,
-        ),
+        enum_texto(EstadoCorreo, "estado_correo", 20),
         default=EstadoCorreo.PENDIENTE,
     )
     creado_en: Mapped[datetime]

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casos.base import Base
+from casos.base import Base, enum_texto
 from casos.catalogo import Area, TipoCaso
 from casos.estados import Accion, EstadoCaso
 from casos.personal import Personal
@@ -34,17 +33,6 @@ class EstadoSLA(StrEnum):
     def etiqueta(self) -> str:
         """How it reads to a person."""
         return {"en_tiempo": "En tiempo", "en_riesgo": "En riesgo", "vencido": "Vencido"}[self]
-
-
-def _enum(clase: type[StrEnum], nombre: str) -> Enum:
-    return Enum(
-        clase,
-        name=nombre,
-        native_enum=False,
-        create_constraint=True,
-        values_callable=lambda e: [m.value for m in e],
-        length=30,
-    )
 
 
 class Caso(Base):
@@ -82,7 +70,7 @@ class Caso(Base):
     canal: Mapped[str] = mapped_column(String(30), default="portal")
     tipo_id: Mapped[int] = mapped_column(ForeignKey("tipos_caso.id"))
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
-    estado: Mapped[EstadoCaso] = mapped_column(_enum(EstadoCaso, "estado_caso"))
+    estado: Mapped[EstadoCaso] = mapped_column(enum_texto(EstadoCaso, "estado_caso"))
     asignado_a_id: Mapped[int | None] = mapped_column(ForeignKey("personal.id"))
 
     descripcion: Mapped[str] = mapped_column(Text, default="")
@@ -106,7 +94,7 @@ class Caso(Base):
     vence_resolucion_en: Mapped[datetime | None]
     vence_turno_en: Mapped[datetime | None]
     sla_estado: Mapped[EstadoSLA] = mapped_column(
-        _enum(EstadoSLA, "estado_sla"), default=EstadoSLA.EN_TIEMPO
+        enum_texto(EstadoSLA, "estado_sla"), default=EstadoSLA.EN_TIEMPO
     )
     # The next instant at which the sweep must look at this case; NULL when nothing is pending.
     sla_proximo_en: Mapped[datetime | None]
@@ -136,9 +124,9 @@ class EventoCaso(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     caso_id: Mapped[int] = mapped_column(ForeignKey("casos.id", ondelete="CASCADE"))
     en: Mapped[datetime]
-    accion: Mapped[Accion] = mapped_column(_enum(Accion, "accion_caso"))
-    estado_desde: Mapped[EstadoCaso | None] = mapped_column(_enum(EstadoCaso, "estado_desde"))
-    estado_hacia: Mapped[EstadoCaso | None] = mapped_column(_enum(EstadoCaso, "estado_hacia"))
+    accion: Mapped[Accion] = mapped_column(enum_texto(Accion, "accion_caso"))
+    estado_desde: Mapped[EstadoCaso | None] = mapped_column(enum_texto(EstadoCaso, "estado_desde"))
+    estado_hacia: Mapped[EstadoCaso | None] = mapped_column(enum_texto(EstadoCaso, "estado_hacia"))
     actor_tipo: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None]
     actor_nombre: Mapped[str] = mapped_column(String(200))

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, select
+from sqlalchemy import Column, ForeignKey, String, Table, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from casos.base import Base
+from casos.base import Base, enum_texto
 from casos.catalogo import Area
 
 
@@ -39,16 +39,7 @@ class Personal(Base):
     usuario: Mapped[str] = mapped_column(String(40), unique=True)
     nombre: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254))
-    rol: Mapped[RolPersonal] = mapped_column(
-        Enum(
-            RolPersonal,
-            name="rol_personal",
-            native_enum=False,
-            create_constraint=True,
-            values_callable=lambda e: [m.value for m in e],
-            length=20,
-        )
-    )
+    rol: Mapped[RolPersonal] = mapped_column(enum_texto(RolPersonal, "rol_personal", 20))
     es_activo: Mapped[bool] = mapped_column(default=True)
 
     areas: Mapped[list[Area]] = relationship(secondary=personal_areas)

@@ -367,10 +367,12 @@ def _umbrales(
         for umbral, instante in (("vencido", reloj.vence_en), ("riesgo", reloj.riesgo_en)):
             if instante is None or (reloj.clave, umbral, inicio) in avisados:
                 continue
+            # A threshold already reached stays due (in the past) until it is recorded, so a
+            # recomputation by any other action never hides it from the sweep.
+            proximos.append(instante)
             if instante <= ahora:
                 pendientes.append((reloj.clave, umbral))
                 break  # "vencido" covers "riesgo": record the highest threshold only
-            proximos.append(instante)
     return pendientes, min(proximos, default=None)
 
 

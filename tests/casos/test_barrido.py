@@ -85,3 +85,18 @@ def test_el_barrido_usa_el_indice_de_vencimientos(sesion: Session, ahora: dateti
         {"a": ahora},
     ).all()
     assert any("ix_casos_sla_proximo_en" in str(fila) for fila in plan), plan
+
+
+def test_vencimiento_pasado_antes_de_otra_accion_se_registra(
+    sesion: Session, ahora: datetime
+) -> None:
+    persona, yo = fabricas.agente(sesion, "atencion")
+    caso = fabricas.caso(sesion, ahora)
+    dia_siguiente = ahora + timedelta(days=1)  # the response was due at 09:00; it is 10:00
+    aplicar_accion(
+        sesion, caso, Accion.ASIGNAR, yo, dia_siguiente, datos={"personal_id": persona.id}
+    )
+    assert caso.sla_proximo_en is not None and caso.sla_proximo_en <= dia_siguiente
+    resumen = barrer_sla(sesion, dia_siguiente)
+    assert resumen.vencidos == 1
+    assert _eventos(sesion, caso.id, Accion.MARCAR_VENCIDO) == 1

@@ -186,3 +186,15 @@ def test_reloj_continuo_24x7() -> None:
     resultado = calcular_sla([registro(domingo)], p, domingo)
     assert resultado.vence("respuesta") == domingo + timedelta(hours=1)
     assert resultado.vence("resolucion") == domingo + timedelta(hours=24)
+
+
+def test_umbral_alcanzado_sigue_pendiente_tras_otra_accion() -> None:
+    """An action recomputing after a due time passed must leave that threshold for the sweep."""
+    hechos = [
+        registro(mx(2026, 11, 24, 9)),
+        Hecho(mx(2026, 11, 25, 9), Accion.ASIGNAR, E.ASIGNADO),
+    ]
+    ahora = mx(2026, 11, 25, 9)
+    resultado = calcular_sla(hechos, politica(), ahora)
+    assert ("respuesta", "vencido") in resultado.pendientes
+    assert resultado.proximo_en is not None and resultado.proximo_en <= ahora

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import smtplib
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -47,7 +48,7 @@ class Contexto:
     sesiones: sessionmaker[Session]
     smtp: AjustesSMTP
     reloj: Reloj = ahora_utc
-    dueno: str = f"{socket.gethostname()}:{os.getpid()}"
+    dueno: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
 
 def con_turno(
@@ -58,6 +59,7 @@ def con_turno(
     def decorador(
         trabajo: Callable[[Contexto], dict[str, Any]],
     ) -> Callable[[Contexto], dict[str, Any] | None]:
+        @functools.wraps(trabajo)
         def envoltura(ctx: Contexto) -> dict[str, Any] | None:
             with ctx.sesiones() as sesion, sesion.begin():
                 iniciar_escritura(sesion)
@@ -76,8 +78,6 @@ def con_turno(
                 soltar_turno(sesion, nombre, ctx.dueno, ctx.reloj(), resultado, error)
             return resultado
 
-        envoltura.__name__ = trabajo.__name__
-        envoltura.__doc__ = trabajo.__doc__
         return envoltura
 
     return decorador

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -170,8 +169,3 @@ def tipo_por_clave(sesion: Session, clave: str) -> TipoCaso | None:
 def etiqueta_campo(campo: str) -> str:
     """Spanish label of a case field."""
     return CAMPOS.get(campo, campo)
-
-
-def campos_validos(campos: Any) -> list[str]:
-    """Unknown field names in a required-fields list (for the admin form)."""
-    return [c for c in (campos or []) if c not in CAMPOS]

@@ -86,10 +86,6 @@ def cargar_personal(sesion: Session) -> dict[str, Personal]:
     return existentes
 
 
-def _ciudadano(nombre: str) -> Actor:
-    return Actor.ciudadano(nombre)
-
-
 def cargar_casos(sesion: Session, ahora: datetime) -> list[Caso]:
     """Sample cases in every state, filed in the recent past, with their real history."""
     personal = cargar_personal(sesion)
@@ -114,7 +110,7 @@ def _nuevo(
         colonia=extra.pop("colonia", "Centro"),  # type: ignore[arg-type]
         campos={k: str(v) for k, v in extra.items()},
     )
-    return registrar_caso(sesion, datos, _ciudadano(nombre), en)
+    return registrar_caso(sesion, datos, Actor.ciudadano(nombre), en)
 
 
 Guion = Callable[[Session, datetime, Actor, int], Caso]

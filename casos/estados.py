@@ -36,7 +36,6 @@ ETIQUETAS_ESTADO = {
 ABIERTOS = frozenset(
     {EstadoCaso.NUEVO, EstadoCaso.ASIGNADO, EstadoCaso.EN_PROCESO, EstadoCaso.EN_ESPERA}
 )
-FINALES = frozenset({EstadoCaso.CERRADO, EstadoCaso.CANCELADO})
 # While the case waits on the citizen, no clock counts.
 PAUSA_TODOS = frozenset({EstadoCaso.EN_ESPERA})
 # A resolved (or closed) case stops the resolution clock; a reopening resumes it.

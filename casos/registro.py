@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from casos.actores import Actor
 from casos.base import exigir_zona
-from casos.catalogo import CAMPOS, TipoCaso, etiqueta_campo, tipo_por_clave
+from casos.catalogo import CAMPOS, TipoCalendario, TipoCaso, etiqueta_campo, tipo_por_clave
 from casos.ciclo import iniciar_historial
 from casos.correo import encolar_correo
 from casos.errores import DatosInvalidos, NoEncontrado
@@ -133,7 +133,7 @@ def _encolar_acuse(sesion: Session, caso: Caso, ahora: datetime) -> None:
         contexto={
             "caso": caso,
             "vence_respuesta_en": caso.vence_respuesta_en,
-            "es_continuo": caso.tipo.calendario.value == "continuo",
+            "es_continuo": caso.tipo.calendario is TipoCalendario.CONTINUO,
         },
         ahora=ahora,
         clave=f"acuse:{caso.folio}",

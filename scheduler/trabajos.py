@@ -122,9 +122,8 @@ def _enviar_lote(ctx: Contexto, conexion: ConexionSMTP, ids: list[int]) -> dict[
             try:
                 conexion.enviar(construir_mensaje(correo, ctx.smtp.remitente))
             except smtplib.SMTPServerDisconnected:
-                marcar_fallo(
-                    correo, smtplib.SMTPServerDisconnected("conexión perdida"), ctx.reloj()
-                )
+                # The connection is gone: stop the batch; the caller records the failed
+                # attempt on every email still pending (this transaction rolls back).
                 raise
             except (OSError, smtplib.SMTPException) as error:
                 marcar_fallo(correo, error, ctx.reloj())

@@ -11,6 +11,7 @@ from app import cli, errores, filtros
 from app.extensiones import bootstrap, csrf, db, migrate
 from casos.bd import configurar_motor, iniciar_escritura
 from casos.correo import configurar_correo
+from casos.cuentas.enlaces import configurar_enlaces
 from config import INSTANCIA, RAIZ, Config, cargar
 
 METODOS_LECTURA = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -26,6 +27,7 @@ def create_app(config: Config | dict[str, Any] | str | None = None) -> Flask:
     filtros.registrar(app)
     cli.registrar(app)
     configurar_correo(app.config["BASE_URL"])
+    configurar_enlaces(app.config["SECRET_KEY"])
     return app
 
 
@@ -60,9 +62,13 @@ def _cerrar_transaccion(error: BaseException | None) -> None:
 
 
 def _registrar_blueprints(app: Flask) -> None:
+    from app.cuentas import acceso, cuenta, registro
     from app.portal import bp as portal
 
     app.register_blueprint(portal)
+    app.register_blueprint(registro.bp)
+    app.register_blueprint(acceso.bp)
+    app.register_blueprint(cuenta.bp, url_prefix="/mi-cuenta")
     if app.config.get("BUZON_DESARROLLO"):
         from app.desarrollo import bp as desarrollo
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, MetaData
+from sqlalchemy import JSON, BigInteger, DateTime, Enum, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -40,6 +41,35 @@ class FechaHoraUTC(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+CENTAVO = Decimal("0.01")
+
+
+class Centavos(TypeDecorator[Decimal]):
+    """Money as exact pesos (Decimal, two places) stored as whole centavos in a BIGINT.
+
+    Exact on SQLite (which has no decimal type), compact, and fast to sum."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | int | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise ValueError("Los importes se manejan como Decimal, nunca como float.")
+        return int((Decimal(value) * 100).to_integral_value(ROUND_HALF_UP))
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(value) / 100).quantize(CENTAVO)
+
+
+def pesos(valor: str | int | Decimal) -> Decimal:
+    """A peso amount rounded to the centavo."""
+    return Decimal(valor).quantize(CENTAVO, ROUND_HALF_UP)
 
 
 class Base(DeclarativeBase):

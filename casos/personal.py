@@ -1,10 +1,12 @@
 """CEA staff as the case engine needs them: who holds a case, who supervises an area.
 
-Sign-in (password, sessions) is added by the back-office issue on top of this table.
+Staff accounts are separate from customer accounts (casos.cuentas) and are created by the
+`flask personal crear` command; the back office signs them in.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, String, Table, select
@@ -41,6 +43,8 @@ class Personal(Base):
     email: Mapped[str] = mapped_column(String(254))
     rol: Mapped[RolPersonal] = mapped_column(enum_texto(RolPersonal, "rol_personal", 20))
     es_activo: Mapped[bool] = mapped_column(default=True)
+    contrasena_hash: Mapped[str | None] = mapped_column(String(200))  # argon2id
+    ultimo_acceso_en: Mapped[datetime | None]
 
     areas: Mapped[list[Area]] = relationship(secondary=personal_areas)
 

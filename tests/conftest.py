@@ -22,6 +22,7 @@ from casos import semilla
 from casos.base import Base
 from casos.bd import crear_motor
 from casos.correo import configurar_correo
+from casos.cuentas.enlaces import configurar_enlaces
 from tests.soporte.postgres import ServidorPostgres
 
 MOTOR_BD = os.environ.get("OV_TEST_DB", "sqlite")
@@ -74,6 +75,7 @@ def preparar_esquema(url: str) -> Engine:
 def motor(nueva_bd: Callable[[str], str]) -> Iterator[Engine]:
     """The domain tests' database, with the schema and the catalogs."""
     configurar_correo(BASE_URL_PRUEBAS)
+    configurar_enlaces("clave-de-firma-de-pruebas")
     motor = preparar_esquema(nueva_bd("dominio"))
     yield motor
     motor.dispose()

@@ -1,0 +1,1 @@
+"""The customer account pages: registration (registro), sign-in (acceso), my account (cuenta)."""

@@ -62,13 +62,14 @@ def _cerrar_transaccion(error: BaseException | None) -> None:
 
 
 def _registrar_blueprints(app: Flask) -> None:
-    from app.cuentas import acceso, cuenta, registro
+    from app.cuentas import acceso, bloqueo, cuenta, registro
     from app.portal import bp as portal
 
     app.register_blueprint(portal)
     app.register_blueprint(registro.bp)
     app.register_blueprint(acceso.bp)
     app.register_blueprint(cuenta.bp, url_prefix="/mi-cuenta")
+    app.register_blueprint(bloqueo.bp, url_prefix="/mi-cuenta/bloqueo")
     if app.config.get("BUZON_DESARROLLO"):
         from app.desarrollo import bp as desarrollo
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parent
@@ -48,9 +49,23 @@ class Config:
         self.BOOTSTRAP_SERVE_LOCAL = True
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.WTF_CSRF_TIME_LIMIT = None
+        self.SESSION_COOKIE_NAME = os.environ.get("SESSION_COOKIE_NAME", "ov_sesion")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+        # The cookie dies with the browser; the server row (casos.sesiones) caps a session at
+        # 12 h, and `INACTIVIDAD_SESION` without a request signs the browser out.
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+        self.INACTIVIDAD_SESION = timedelta(
+            minutes=int(os.environ.get("OV_INACTIVIDAD_MINUTOS", "30"))
+        )
+        # Flask-Login's "remember me" cookie is never set (login_user(remember=False)); these
+        # keep it harmless should anything try.
+        self.REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto we trust.
+        self.PROXIES = int(os.environ.get("OV_PROXIES", "0"))
         self.BUZON_DESARROLLO = os.environ.get("OV_DEV_MAILDIR") or None
 
     def secreto_faltante(self) -> str:

@@ -8,6 +8,7 @@ from flask import Flask, request
 
 import casos.modelos_todos  # noqa: F401  (registers every table on the metadata)
 from app import cli, errores, filtros
+from app.auth import configurar_auth
 from app.extensiones import bootstrap, csrf, db, migrate
 from casos.bd import configurar_motor, iniciar_escritura
 from casos.correo import configurar_correo
@@ -22,6 +23,7 @@ def create_app(config: Config | dict[str, Any] | str | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(RAIZ / "plantillas"), instance_path=str(INSTANCIA))
     _cargar_config(app, config)
     _iniciar_extensiones(app)
+    configurar_auth(app)
     _registrar_blueprints(app)
     errores.registrar(app)
     filtros.registrar(app)

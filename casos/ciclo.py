@@ -1,11 +1,14 @@
 """The one function that changes a case: checks the transition, records the event, recomputes.
 
 Agents, the API, the CLI and the SLA sweep all go through `aplicar_accion`, so the history,
-the audit trail and the clocks can never disagree with what happened.
+the audit trail and the clocks can never disagree with what happened. Other domains react to
+a case of their type reaching a state through `registrar_efecto_tipo` (a resolved *Baja de
+cuenta* closes the account), inside the same transaction.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -54,6 +57,8 @@ def aplicar_accion(
     # No flush here: the caller's commit writes everything in one unit of work, so a sweep
     # over hundreds of cases batches its inserts instead of flushing once per case.
     recalcular_sla(sesion, caso, ahora, calendarios)
+    if regla.hacia is not None:
+        _aplicar_efectos_de_tipo(sesion, caso, actor, ahora)
     return evento
 
 
@@ -210,3 +215,34 @@ EFECTOS: dict[Accion, Efecto] = {
     Accion.CANCELAR: _cancelar,
     Accion.REABRIR: _reabrir,
 }
+
+
+# --- per-type effects: what reaching a state means beyond the case (e.g. closing an account) ---
+
+EfectoTipo = Callable[[Session, Caso, Actor, datetime], None]
+
+# Modules that register per-type effects with `registrar_efecto_tipo`. They are imported by
+# name the first time an effect is looked up, so this module never imports the domains that
+# hook into it (they import it: no cycle) and no process can forget to load them.
+MODULOS_CON_EFECTOS: tuple[str, ...] = ("casos.cuentas.baja",)
+EFECTOS_TIPO: dict[tuple[str, EstadoCaso], list[EfectoTipo]] = {}
+_MODULOS_CARGADOS: set[str] = set()
+
+
+def registrar_efecto_tipo(clave_tipo: str, estado: EstadoCaso, efecto: EfectoTipo) -> None:
+    """Run `efecto(sesion, caso, actor, ahora)` whenever a case of that type enters `estado`.
+
+    Effects run inside `aplicar_accion`, in the same transaction; they must be idempotent (a
+    case can reach a state again after a reopening)."""
+    efectos = EFECTOS_TIPO.setdefault((clave_tipo, estado), [])
+    if efecto not in efectos:
+        efectos.append(efecto)
+
+
+def _aplicar_efectos_de_tipo(sesion: Session, caso: Caso, actor: Actor, ahora: datetime) -> None:
+    for modulo in MODULOS_CON_EFECTOS:
+        if modulo not in _MODULOS_CARGADOS:
+            importlib.import_module(modulo)
+            _MODULOS_CARGADOS.add(modulo)
+    for efecto in EFECTOS_TIPO.get((caso.tipo.clave, caso.estado), ()):
+        efecto(sesion, caso, actor, ahora)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from casos.actores import Actor
 from casos.catalogo import Area
 from casos.ciclo import aplicar_accion
+from casos.cuentas.contrasenas import cifrar
 from casos.estados import Accion
 from casos.modelos import Caso
 from casos.personal import Personal, RolPersonal
@@ -23,12 +24,13 @@ CANAL_DEMO = "demo"
 
 @dataclass(frozen=True)
 class PersonaDemo:
-    """A demo staff member."""
+    """A demo staff member; `contrasena` is a dev-run value, published in the README."""
 
     usuario: str
     nombre: str
     rol: RolPersonal
     areas: tuple[str, ...]
+    contrasena: str
 
 
 PERSONAL_DEMO = (
@@ -37,12 +39,14 @@ PERSONAL_DEMO = (
         "Ana López (agente)",
         RolPersonal.AGENTE,
         ("atencion", "facturacion", "ingresos", "distribucion"),
+        "cactus-nube-farol-41",
     ),
     PersonaDemo(
         "agente2",
         "Luis Ramírez (agente)",
         RolPersonal.AGENTE,
         ("medicion", "calidad", "ti", "cat24"),
+        "pino-lluvia-cobre-27",
     ),
     PersonaDemo(
         "supervisora",
@@ -58,8 +62,11 @@ PERSONAL_DEMO = (
             "ti",
             "cat24",
         ),
+        "molino-tinta-rio-58",
     ),
-    PersonaDemo("admin", "Administración OV", RolPersonal.ADMINISTRADOR, ()),
+    PersonaDemo(
+        "admin", "Administración OV", RolPersonal.ADMINISTRADOR, (), "brujula-trigo-sal-93"
+    ),
 )
 
 
@@ -69,7 +76,7 @@ def ya_cargado(sesion: Session) -> bool:
 
 
 def cargar_personal(sesion: Session) -> dict[str, Personal]:
-    """Create the demo staff that is missing."""
+    """Create the demo staff that is missing, with their dev-run passwords (argon2id)."""
     areas = {a.clave: a for a in sesion.scalars(select(Area))}
     existentes = {p.usuario: p for p in sesion.scalars(select(Personal))}
     for p in PERSONAL_DEMO:
@@ -82,6 +89,8 @@ def cargar_personal(sesion: Session) -> dict[str, Personal]:
                 areas=[areas[c] for c in p.areas],
             )
             sesion.add(existentes[p.usuario])
+        if existentes[p.usuario].contrasena_hash is None:
+            existentes[p.usuario].contrasena_hash = cifrar(p.contrasena)
     sesion.flush()
     return existentes
 

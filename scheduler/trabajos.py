@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from casos.actores import Actor
@@ -20,6 +20,9 @@ from casos.barrido import barrer_sla
 from casos.bd import iniciar_escritura
 from casos.ciclo import aplicar_accion
 from casos.correo import CorreoSalida, EstadoCorreo
+from casos.cuentas.adeudos import TAMANO_LOTE, cuentas_por_revisar
+from casos.cuentas.bloqueos import ResumenBloqueos, revisar_cuentas
+from casos.cuentas.modelos import EnlaceCuenta
 from casos.envio import (
     AjustesSMTP,
     ConexionSMTP,
@@ -29,7 +32,9 @@ from casos.envio import (
     pendientes,
 )
 from casos.estados import Accion, EstadoCaso
+from casos.limites import purgar
 from casos.modelos import Caso
+from casos.sesiones import purgar_sesiones
 from casos.tareas import soltar_turno, tomar_turno
 
 log = logging.getLogger("scheduler")
@@ -166,6 +171,57 @@ def cierre_resueltos(ctx: Contexto) -> dict[str, Any]:
     return {"cerrados": cerrados}
 
 
+ACTOR_ADEUDOS = Actor.sistema("Revisión nocturna de adeudos")
+CONSERVAR_ENLACES = timedelta(days=30)
+LOTE_ADEUDOS = TAMANO_LOTE  # accounts per transaction
+
+
+@con_turno("bloqueo_adeudos", timedelta(hours=2))
+def bloqueo_adeudos(ctx: Contexto) -> dict[str, Any]:
+    """Nightly: block accounts with debt older than six months, lift the paid ones (rule 7).
+
+    One transaction per batch of accounts: on SQLite the write lock is held for a batch, never
+    for the whole pass, so the portal keeps working while it runs."""
+    ahora = ctx.reloj()
+    resumen = ResumenBloqueos()
+    ultimo = 0
+    while True:
+        with ctx.sesiones() as sesion, sesion.begin():
+            iniciar_escritura(sesion)
+            cuentas = cuentas_por_revisar(sesion, ultimo, LOTE_ADEUDOS)
+            if not cuentas:
+                break
+            revisar_cuentas(sesion, cuentas, ahora, ACTOR_ADEUDOS, resumen)
+        ultimo = cuentas[-1]
+    log.info("bloqueo_adeudos: %s", resumen.a_json())
+    return resumen.a_json()
+
+
+@con_turno("limpieza_cuentas", timedelta(minutes=30))
+def limpieza_cuentas(ctx: Contexto) -> dict[str, Any]:
+    """Nightly: delete spent rate-limit counters, old closed sessions and old expired links."""
+    ahora = ctx.reloj()
+    with ctx.sesiones() as sesion, sesion.begin():
+        iniciar_escritura(sesion)
+        resultado = {
+            "contadores": purgar(sesion, ahora),
+            "sesiones": purgar_sesiones(sesion, ahora),
+            "enlaces": _purgar_enlaces(sesion, ahora - CONSERVAR_ENLACES),
+        }
+    log.info("limpieza_cuentas: %s", resultado)
+    return resultado
+
+
+def _purgar_enlaces(sesion: Session, antes_de: datetime) -> int:
+    # Expired long ago (used or not): no longer valid, nor needed to offer a resend.
+    resultado = sesion.execute(
+        delete(EnlaceCuenta)
+        .where(EnlaceCuenta.expira_en < antes_de)
+        .execution_options(synchronize_session=False)
+    )
+    return int(resultado.rowcount)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class DefinicionTrabajo:
     """A job as APScheduler receives it."""
@@ -184,5 +240,17 @@ TRABAJOS: tuple[DefinicionTrabajo, ...] = (
         cierre_resueltos,
         "cron",
         {"hour": 2, "minute": 15, "timezone": "America/Mexico_City"},
+    ),
+    DefinicionTrabajo(
+        "bloqueo_adeudos",
+        bloqueo_adeudos,
+        "cron",
+        {"hour": 3, "minute": 0, "timezone": "America/Mexico_City"},
+    ),
+    DefinicionTrabajo(
+        "limpieza_cuentas",
+        limpieza_cuentas,
+        "cron",
+        {"hour": 3, "minute": 45, "timezone": "America/Mexico_City"},
     ),
 )

@@ -157,5 +157,16 @@ def bd(app: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def cliente(app: Any, bd: Any) -> Any:
-    """A test client over the rolled-back transaction."""
-    return app.test_client()
+    """A test client over the rolled-back transaction.
+
+    Requests share the test's session (same app context). Before each request what the test
+    wrote is committed (a savepoint release: the outer transaction still rolls back), so the
+    request starts a fresh transaction exactly as it would after a real commit."""
+    from flask.testing import FlaskClient
+
+    class ClientePruebas(FlaskClient):
+        def open(self, *args: Any, **kwargs: Any) -> Any:
+            bd.session.commit()
+            return super().open(*args, **kwargs)
+
+    return ClientePruebas(app, app.response_class, use_cookies=True)

@@ -17,6 +17,7 @@ from zxcvbn import zxcvbn
 
 LARGO_MINIMO = 10
 LARGO_MAXIMO = 200
+LARGO_ZXCVBN = 72  # zxcvbn's own maximum
 # zxcvbn's score 3 means "about 10^8 guesses or more": out of reach of an online attack that
 # is throttled (see casos.cuentas.acceso) and of the common-password lists.
 PUNTAJE_MINIMO = 3
@@ -144,8 +145,9 @@ def problemas_contrasena(contrasena: str, contexto: Iterable[str | None] = ()) -
         return [
             "No use en la contraseña su usuario, su número de contrato, su correo ni su nombre."
         ]
-    # zxcvbn works on the first 100 characters; longer passphrases are strong by length.
-    resultado = zxcvbn(contrasena[:100], user_inputs=[*propias, *PALABRAS_LOCALES])
+    # zxcvbn refuses more than 72 characters (ValueError); longer passphrases are judged by
+    # their first 72, which is plenty to tell a real passphrase from a repeated word.
+    resultado = zxcvbn(contrasena[:LARGO_ZXCVBN], user_inputs=[*propias, *PALABRAS_LOCALES])
     if resultado["score"] < PUNTAJE_MINIMO:
         return [
             "Esa contraseña es muy común o fácil de adivinar. "

@@ -28,7 +28,14 @@ def _vigilar(pagina: Page) -> list[str]:
         "console",
         lambda m: problemas.append(f"consola: {m.text}") if m.type == "error" else None,
     )
-    pagina.on("requestfailed", lambda r: problemas.append(f"falló {r.url}: {r.failure}"))
+    pagina.on(
+        "requestfailed",
+        lambda r: (
+            None
+            if "ERR_ABORTED" in (r.failure or "")  # a navigation cancelled it
+            else problemas.append(f"falló {r.url}: {r.failure}")
+        ),
+    )
     pagina.on(
         "response",
         lambda r: problemas.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,

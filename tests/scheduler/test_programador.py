@@ -80,7 +80,13 @@ def test_programador_tiene_los_trabajos_con_ids_estables() -> None:
     programador = construir_programador(ctx)
     trabajos = {trabajo.id: trabajo for trabajo in programador.get_jobs()}
 
-    assert set(trabajos) == {"barrido_sla", "enviar_correos", "cierre_resueltos"}
+    assert set(trabajos) == {
+        "barrido_sla",
+        "enviar_correos",
+        "cierre_resueltos",
+        "bloqueo_adeudos",
+        "limpieza_cuentas",
+    }
     assert set(trabajos) == {definicion.id for definicion in TRABAJOS}
     assert not programador.running
     for definicion in TRABAJOS:

@@ -1,10 +1,13 @@
-"""Dev-only pages: caught emails with clickable links."""
+"""Dev-only pages: caught emails with clickable links, demo contracts to register with."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
 from app.desarrollo import buzon
+from app.extensiones import db
+from casos.comercial.generador import contratos_de_ejemplo
+from casos.demo_cuentas import CONTRASENA_DEMO, USUARIO_DEMO
 
 bp = Blueprint("desarrollo", __name__)
 
@@ -24,4 +27,15 @@ def correo(clave: str) -> str:
         abort(404)
     return render_template(
         "desarrollo/correo.html", correo=encontrado, piezas=buzon.partir_enlaces(encontrado.texto)
+    )
+
+
+@bp.get("/contratos")
+def contratos() -> str:
+    """Unregistered demo contracts, one of each kind, with the data the registration asks."""
+    return render_template(
+        "desarrollo/contratos.html",
+        ejemplos=contratos_de_ejemplo(db.session),
+        usuario_demo=USUARIO_DEMO,
+        contrasena_demo=CONTRASENA_DEMO,
     )

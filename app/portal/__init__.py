@@ -1,5 +1,6 @@
-"""The customer portal (Oficina Virtual)."""
+"""The customer portal (Oficina Virtual): home, *Vías de Contacto*."""
 
+from app.portal import contacto
 from app.portal.vistas import bp
 
-__all__ = ["bp"]
+__all__ = ["bp", "contacto"]

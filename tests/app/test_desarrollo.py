@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from html.parser import HTMLParser
@@ -180,3 +180,18 @@ def test_sin_buzon_no_hay_paginas_de_desarrollo(app: Any) -> None:
     finally:
         with aplicacion.app_context():
             db.engine.dispose()
+
+
+def test_pagina_de_contratos_de_demostracion(cliente: Any, bd: Any) -> None:
+    from casos.comercial.generador import contratos_de_ejemplo
+    from tests.casos.cuentas import fabricas
+
+    contrato = fabricas.contrato(bd.session)
+    fabricas.factura(bd.session, contrato, date(2026, 10, 1), "150.00")
+    html = cliente.get("/dev/contratos").get_data(as_text=True)
+    ejemplos = contratos_de_ejemplo(bd.session)
+    assert ejemplos  # ours at least (other tests' committed contracts may come first)
+    for ejemplo in ejemplos:
+        assert ejemplo.referencia in html
+        assert (ejemplo.numero_medidor or ejemplo.importe_ultima_factura) in html
+    assert "demo01" in html

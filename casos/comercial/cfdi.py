@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from casos.comercial.generador_tarifas import iva_de
@@ -219,13 +220,13 @@ def xml_cfdi(datos: DatosCfdi) -> str:
     )
 
 
+def _centavos(valor: Decimal) -> int:
+    return int(valor * 100)
+
+
 def cfdi_de_factura(factura: Factura) -> str:
     """The demo CFDI of a stored bill (its contract loaded through the relationship)."""
     contrato = factura.contrato
-
-    def centavos(valor: object) -> int:
-        return round(valor * 100)  # type: ignore[operator]
-
     return xml_cfdi(
         DatosCfdi(
             folio=str(factura.id),
@@ -235,12 +236,12 @@ def cfdi_de_factura(factura: Factura) -> str:
             referencia=contrato.numero,
             m3=factura.m3,
             causa_iva=contrato.uso is not UsoContrato.DOMESTICO,
-            agua=centavos(factura.agua),
-            alcantarillado=centavos(factura.alcantarillado),
-            saneamiento=centavos(factura.saneamiento),
-            recargos=centavos(factura.recargos),
-            otros=centavos(factura.otros),
-            iva=centavos(factura.iva),
+            agua=_centavos(factura.agua),
+            alcantarillado=_centavos(factura.alcantarillado),
+            saneamiento=_centavos(factura.saneamiento),
+            recargos=_centavos(factura.recargos),
+            otros=_centavos(factura.otros),
+            iva=_centavos(factura.iva),
             receptor=receptor_de(
                 contrato.tipo_persona.value,
                 contrato.uso.value,

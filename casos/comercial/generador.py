@@ -16,13 +16,18 @@ What it makes (Faker es_MX for names and streets, Querétaro colonias from colon
   contract's usual channel; 10 % of contracts stopped paying 1–4 bills ago, 2 % 8–20 bills ago
   (debt older than six months, for the blocking rule), some of them with a partial payment;
 - one reading per month for metered contracts (3 % of the real ones reported by the customer);
-- with `con_xml`, a demo CFDI 4.0 per bill (cfdi.py), about 3.5 kB each.
+- with `con_xml`, a demo CFDI 4.0 per bill (cfdi.py), about 3 kB each;
+- a version-4 UUID per bill from the seeded generator, drawn so that UUIDs grow with the bill
+  id (generador_facturas.uuid_estratificado): the unique index is appended to.
 
 It is a bulk loader, not a service: it takes the Engine and commits batch by batch itself,
 because tens of millions of rows cannot be one transaction (nor one request). It assigns the
 ids of contracts and bills itself, after the highest existing ones, and numbers contracts after
 the highest ten-digit number on record (or from `primer_numero`), so running it again adds new
 contracts; do not run two loads (or an import) against the same database at the same time.
+From UMBRAL_PROCESOS contracts on, worker processes generate the batches while this process
+writes them (generador_escritura explains how SQLite batches travel); the benchmark is
+bench/comercial.py.
 """
 
 from __future__ import annotations
@@ -66,7 +71,7 @@ __all__ = ["ContratoEjemplo", "ResumenGeneracion", "contratos_de_ejemplo", "gene
 NUMERO_INICIAL = 100_000_001
 DIGITOS_NUMERO = 10
 LOTE = 1000  # contracts per batch and transaction (≈ 100,000 rows)
-LOTE_CON_XML = 100  # with XML a batch weighs ≈ 13 MB
+LOTE_CON_XML = 100  # with XML a batch carries ≈ 11 MB of it
 UMBRAL_PROCESOS = 20_000  # below this, generating in worker processes does not pay off
 
 TABLAS = ("contratos", "facturas", "lecturas", "pagos", "cfdis")
@@ -117,8 +122,6 @@ def generar(
     if contratos < 0 or meses < 1:
         raise ValueError("contratos debe ser ≥ 0 y meses ≥ 1")
     inicio = time.perf_counter()
-    conteos = dict.fromkeys(TABLAS, 0)
-    bytes_xml = 0
     with motor.connect() as conexion, modo_carga(conexion):
         conexion.execution_options(**{OPCION_ESCRITURA: True})
         numero, contrato_id, factura_id = _siguientes(conexion, primer_numero)
@@ -132,14 +135,7 @@ def generar(
         ]
         if procesos is None:
             procesos = 0 if contratos < UMBRAL_PROCESOS else max(1, (os.cpu_count() or 1) - 1)
-        imagen = conexion.dialect.name == "sqlite"
-        for paquete in _producir(ctx, tareas, procesos, imagen):
-            escribir(conexion, paquete)
-            for tabla in TABLAS:
-                conteos[tabla] += paquete.conteos[tabla]
-            bytes_xml += paquete.bytes_xml
-            if progreso is not None:
-                progreso(paquete.conteos["contratos"])
+        conteos = _cargar(conexion, _producir(ctx, tareas, procesos, _imagen(conexion)), progreso)
         with conexion.begin():
             ajustar_secuencias(conexion)
     return ResumenGeneracion(
@@ -147,8 +143,27 @@ def generar(
         segundos=time.perf_counter() - inicio,
         primer_numero=f"{numero:0{DIGITOS_NUMERO}d}",
         ultimo_numero=f"{numero + contratos - 1:0{DIGITOS_NUMERO}d}",
-        bytes_xml=bytes_xml,
     )
+
+
+def _imagen(conexion: Connection) -> bool:
+    """Whether worker processes send SQLite database images (see generador_escritura)."""
+    return conexion.dialect.name == "sqlite"
+
+
+def _cargar(
+    conexion: Connection, paquetes: Iterator[Paquete], progreso: Callable[[int], None] | None
+) -> dict[str, int]:
+    """Write every batch (one transaction each); returns the rows per table and XML bytes."""
+    conteos = dict.fromkeys((*TABLAS, "bytes_xml"), 0)
+    for paquete in paquetes:
+        escribir(conexion, paquete)
+        for tabla in TABLAS:
+            conteos[tabla] += paquete.conteos[tabla]
+        conteos["bytes_xml"] += paquete.bytes_xml
+        if progreso is not None:
+            progreso(paquete.conteos["contratos"])
+    return conteos
 
 
 def _siguientes(conexion: Connection, primer_numero: int | None) -> tuple[int, int, int]:

@@ -298,8 +298,22 @@ def test_procesos_de_trabajo_dan_lo_mismo(
     try:
         generar(otro, contratos=25, hoy=HOY, con_xml=False, procesos=1)
         assert _volcado(otro) == _volcado(base_pequena)
+        _sin_rastros_de_la_carga(otro)
     finally:
         otro.dispose()
+
+
+def _sin_rastros_de_la_carga(motor: Engine) -> None:
+    """The loader's pooled connection is back to the engine's settings, nothing attached."""
+    if motor.dialect.name != "sqlite":
+        return
+    with motor.connect() as conexion:
+        dbapi = conexion.connection.driver_connection
+        assert dbapi is not None
+        assert dbapi.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL (casos/bd.py)
+        assert dbapi.execute("PRAGMA cache_size").fetchone() == (-2000,)
+        assert dbapi.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert [fila[1] for fila in dbapi.execute("PRAGMA database_list")] == ["main"]
 
 
 def test_segunda_corrida_agrega_contratos(nueva_bd: Callable[[str], str]) -> None:
@@ -311,6 +325,7 @@ def test_segunda_corrida_agrega_contratos(nueva_bd: Callable[[str], str]) -> Non
         propia = generar(motor, contratos=3, hoy=HOY, con_xml=False, primer_numero=5_000_000)
         assert propia.primer_numero == "0005000000"
         cuarta = generar(motor, contratos=2, hoy=HOY, con_xml=False)
+        _sin_rastros_de_la_carga(motor)
         assert int(cuarta.primer_numero) == int(segunda.ultimo_numero) + 1
         with Session(motor) as sesion:
             assert sesion.scalar(select(func.count()).select_from(Contrato)) == 25

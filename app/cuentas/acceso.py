@@ -3,9 +3,11 @@ password reset page. The logic is in casos.cuentas.acceso; these views map it on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.auth import (
@@ -111,42 +113,29 @@ def salir() -> Pagina:
 def olvido_contrasena() -> Pagina:
     """*¿Olvidaste tu contraseña?*: the same answer whether or not the account exists."""
     form = FormularioOlvidoContrasena()
-    plantilla = "portal/cuentas/acceso_olvido_contrasena.html"
-    if not form.validate_on_submit():
-        return render_template(plantilla, form=form)
-    try:
-        acceso.olvido_contrasena(
-            db.session,
-            form.usuario_o_email.data or "",
-            origen_ip=ip_cliente(),
-            ahora=_ahora(),
-            rutas=_rutas_correo(),
-        )
-    except acceso.DemasiadosIntentos as error:
-        return _demasiados(plantilla, error, form=form)
-    db.session.commit()
-    return render_template("portal/cuentas/acceso_olvido_enviado.html", que="contrasena")
+    return _olvido(form, form.usuario_o_email.data, acceso.olvido_contrasena, "contrasena")
 
 
 @bp.route("/olvide-usuario", methods=["GET", "POST"])
 def olvido_usuario() -> Pagina:
     """*¿Olvidaste tu usuario?*: the same answer whether or not anything matches."""
     form = FormularioOlvidoUsuario()
-    plantilla = "portal/cuentas/acceso_olvido_usuario.html"
+    return _olvido(form, form.email_o_referencia.data, acceso.olvido_usuario, "usuario")
+
+
+def _olvido(form: FlaskForm, dato: str | None, servicio: Callable[..., object], que: str) -> Pagina:
+    """Both forgot pages: validate, ask the service (it emails only on a match), same answer."""
+    plantilla = f"portal/cuentas/acceso_olvido_{que}.html"
     if not form.validate_on_submit():
         return render_template(plantilla, form=form)
     try:
-        acceso.olvido_usuario(
-            db.session,
-            form.email_o_referencia.data or "",
-            origen_ip=ip_cliente(),
-            ahora=_ahora(),
-            rutas=_rutas_correo(),
+        servicio(
+            db.session, dato or "", origen_ip=ip_cliente(), ahora=_ahora(), rutas=_rutas_correo()
         )
     except acceso.DemasiadosIntentos as error:
         return _demasiados(plantilla, error, form=form)
     db.session.commit()
-    return render_template("portal/cuentas/acceso_olvido_enviado.html", que="usuario")
+    return render_template("portal/cuentas/acceso_olvido_enviado.html", que=que)
 
 
 @bp.route("/restablecer/<token>", methods=["GET", "POST"])

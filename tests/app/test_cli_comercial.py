@@ -71,6 +71,17 @@ def test_importar_los_ejemplos(correr: Any, ejemplos: Path, bd: Any) -> None:
     assert "Sin cambios: 6" in _texto(otra_vez)
 
 
+def test_sin_aplicar_pagos(correr: Any, ejemplos: Path, bd: Any) -> None:
+    for tipo in ("contratos", "facturas"):
+        assert correr("importar", tipo, str(ejemplos / f"{tipo}.csv")).exit_code == 0
+    resultado = correr("importar", "pagos", str(ejemplos / "pagos.csv"), "--sin-aplicar-pagos")
+    assert resultado.exit_code == 0, resultado.output
+    assert "Insertadas: 6" in _texto(resultado)
+    assert "Pagos aplicados a saldos: 0" in _texto(resultado)
+    saldos = bd.session.scalars(select(Factura.saldo).where(Factura.saldo > 0)).all()
+    assert len(saldos) == 8  # the five October bills and the three old debts, untouched
+
+
 def test_importar_con_errores_escribe_el_reporte(
     correr: Any, ejemplos: Path, tmp_path: Path
 ) -> None:

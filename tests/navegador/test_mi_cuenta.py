@@ -56,7 +56,9 @@ def test_mi_cuenta_vincular_y_mis_datos(app: Any, nueva_pagina: Callable[..., Pa
     pagina.get_by_role("link", name="Vincular otro contrato").click()
     pagina.get_by_label("Referencia").fill(datos["segundo"])
     pagina.get_by_label("Apellido Paterno").fill("Hernández")
+    pagina.wait_for_load_state("load")  # Bootstrap's collapse listens only once its JS ran
     pagina.get_by_label("Mi contrato no tiene medidor").check()
+    expect(pagina.get_by_label("Total de su último recibo")).to_be_visible()
     pagina.get_by_label("Total de su último recibo").fill("98.00")
     expect(pagina.locator("#sin-medidor")).to_have_class(re.compile(r"^collapse show$"))
     capturar(pagina, "mi_cuenta_vincular_movil")

@@ -17,8 +17,8 @@ from app.cuentas.formularios_cuenta import (
     FormTelefono,
     formulario_vinculo,
     prueba_del_formulario,
-    vinculo_valido,
 )
+from app.cuentas.formularios_registro import prueba_valida
 from app.extensiones import db
 from casos.cuentas import arco
 from casos.cuentas.baja import baja_pendiente, solicitar_baja
@@ -84,7 +84,7 @@ def vincular() -> str | Response | tuple[str, int, dict[str, str]]:
     cuenta = _cuenta()
     form = formulario_vinculo(cuenta.tipo)
     prueba = prueba_del_formulario(cuenta.tipo, form)
-    if not (form.is_submitted() and vinculo_valido(form, prueba)):
+    if not (form.is_submitted() and prueba_valida(form, prueba)):
         return _pagina_vincular(cuenta, form)
     ahora = _ahora()
     estado = contar_intento(db.session, prueba.referencia, ip_cliente(), ahora)

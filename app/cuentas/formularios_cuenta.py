@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.cuentas.formularios_registro import FormularioEmpresa, FormularioParticular
 from casos.cuentas.modelos import TipoCuenta
-from casos.cuentas.verificacion import PruebaContrato, errores_formato
+from casos.cuentas.verificacion import PruebaContrato
 
 
 def _largo(maximo: int) -> Length:
@@ -51,24 +51,6 @@ def prueba_del_formulario(
         numero_medidor=medidor,
         importe_ultima_factura="" if medidor.strip() else dato("importe_ultima_factura"),
     )
-
-
-def vinculo_valido(form: FormularioParticular | FormularioEmpresa, prueba: PruebaContrato) -> bool:
-    """Every format error at once, next to its field: the form's, the meter rule, the proof's."""
-    valido = form.validate()
-    if not form.sin_medidor.data and not (form.numero_medidor.data or "").strip():
-        form.numero_medidor.errors = [
-            *form.numero_medidor.errors,
-            "Escriba el número de medidor o marque «Mi contrato no tiene medidor».",
-        ]
-        valido = False
-    for nombre, razon in errores_formato(prueba).items():
-        if nombre == "importe_ultima_factura" and not form.sin_medidor.data:
-            continue  # the meter's own message already says what to do
-        if nombre in form and not form[nombre].errors:
-            form[nombre].errors = [razon]
-            valido = False
-    return valido
 
 
 class FormConfirmar(FlaskForm):

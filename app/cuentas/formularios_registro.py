@@ -12,6 +12,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from casos.cuentas.contrasenas import LARGO_MAXIMO, LARGO_MINIMO
 from casos.cuentas.registro import USUARIO_MAXIMO, USUARIO_MINIMO
+from casos.cuentas.verificacion import PruebaContrato, errores_formato
 
 SIN_AUTOCORRECCION = {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
 
@@ -171,3 +172,22 @@ class FormularioContrasena(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+def prueba_valida(form: FormularioParticular | FormularioEmpresa, prueba: PruebaContrato) -> bool:
+    """Fase 1's checks (registration and linking a contract): every format error at once, next
+    to its field — the form's, the meter rule, and the domain's for the proof."""
+    valido = form.validate()
+    if not form.sin_medidor.data and not (form.numero_medidor.data or "").strip():
+        form.numero_medidor.errors = [
+            *form.numero_medidor.errors,
+            "Escriba el número de medidor o marque «Mi contrato no tiene medidor».",
+        ]
+        valido = False
+    for nombre, razon in errores_formato(prueba).items():
+        if nombre == "importe_ultima_factura" and not form.sin_medidor.data:
+            continue  # the meter's own message already says what to do
+        if nombre in form and not form[nombre].errors:
+            form[nombre].errors = [razon]
+            valido = False
+    return valido

@@ -20,6 +20,7 @@ from app.cuentas.formularios_registro import (
     FormularioEmpresa,
     FormularioParticular,
     FormularioUsuario,
+    prueba_valida,
 )
 from app.extensiones import db
 from casos import limites
@@ -30,7 +31,6 @@ from casos.cuentas.verificacion import (
     PruebaContrato,
     PruebaNoDisponible,
     contar_intento,
-    errores_formato,
     verificar_contrato,
 )
 from casos.errores import DatosInvalidos, ErrorDominio
@@ -146,7 +146,7 @@ def cliente(tipo: str) -> Pagina:
         return render_template(plantilla, **contexto)
     datos.update(cliente=_tecleado(form, form.CAMPOS), verificado=False)
     _guardar_fases(datos)
-    if not _cliente_valido(form, _prueba(tipo_cuenta, datos["cliente"])):
+    if not prueba_valida(form, _prueba(tipo_cuenta, datos["cliente"])):
         return render_template(plantilla, **contexto)
     ahora = instante()
     estado = contar_intento(db.session, form.referencia.data or "", ip_cliente(), ahora)
@@ -167,24 +167,6 @@ def cliente(tipo: str) -> Pagina:
     datos["verificado"] = True
     _guardar_fases(datos)
     return redirect(url_for("registro.usuario"))
-
-
-def _cliente_valido(form: FormularioParticular | FormularioEmpresa, prueba: PruebaContrato) -> bool:
-    """Every format error at once: the form's, the meter rule and the domain's per field."""
-    valido = form.validate()
-    if not form.sin_medidor.data and not (form.numero_medidor.data or "").strip():
-        form.numero_medidor.errors = [
-            *form.numero_medidor.errors,
-            "Escriba el número de medidor o marque «Mi contrato no tiene medidor».",
-        ]
-        valido = False
-    for nombre, razon in errores_formato(prueba).items():
-        if nombre == "importe_ultima_factura" and not form.sin_medidor.data:
-            continue  # the meter's own message already says what to do
-        if nombre in form and not form[nombre].errors:
-            form[nombre].errors = [razon]
-            valido = False
-    return valido
 
 
 # --- Fase 2 --------------------------------------------------------------------------------

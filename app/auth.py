@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast, overload
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, current_app, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BuildError
@@ -63,7 +63,6 @@ def configurar_auth(app: Flask) -> None:
     proxies = int(app.config.get("PROXIES", 0))
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
-    app.before_request(_olvidar_usuario_anterior)
     app.after_request(_marcar_actividad)
     app.context_processor(lambda: {"cuenta_actual": cuenta_actual()})
     app.jinja_env.globals["ruta_opcional"] = ruta_opcional
@@ -79,13 +78,6 @@ def ruta_opcional(endpoint: str, defecto: str | None = None, **valores: Any) -> 
 
 def _inactividad() -> timedelta:
     return cast(timedelta, current_app.config.get("INACTIVIDAD_SESION", timedelta(minutes=30)))
-
-
-def _olvidar_usuario_anterior() -> None:
-    """Per-request caches on `g` (the loaded user, the CSRF token) start empty: `g` outlives
-    the request when an app context was already pushed (the test suite's `bd` fixture)."""
-    g.pop("_login_user", None)
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def _cargar_usuario(user_id: str) -> UsuarioWeb | None:

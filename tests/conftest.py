@@ -156,17 +156,27 @@ def bd(app: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def cliente(app: Any, bd: Any) -> Any:
+def cliente(app: Any, bd: Any) -> Iterator[Any]:
     """A test client over the rolled-back transaction.
 
-    Requests share the test's session (same app context). Before each request what the test
-    wrote is committed (a savepoint release: the outer transaction still rolls back), so the
-    request starts a fresh transaction exactly as it would after a real commit."""
+    Requests share the test's app context (the `bd` fixture keeps one pushed), so before each
+    request the client does what a fresh request context would: it commits what the test wrote
+    (a savepoint release: the outer transaction still rolls back), so the request starts its
+    own transaction, and it empties `g` (the loaded user, the CSRF token). Every client built
+    with `app.test_client()` during the test behaves the same."""
+    from flask import g
     from flask.testing import FlaskClient
 
     class ClientePruebas(FlaskClient):
         def open(self, *args: Any, **kwargs: Any) -> Any:
             bd.session.commit()
+            for nombre in list(g):
+                g.pop(nombre)
             return super().open(*args, **kwargs)
 
-    return ClientePruebas(app, app.response_class, use_cookies=True)
+    anterior = app.test_client_class
+    app.test_client_class = ClientePruebas
+    try:
+        yield app.test_client()
+    finally:
+        app.test_client_class = anterior

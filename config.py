@@ -6,6 +6,8 @@ variables before building the app.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -67,6 +69,22 @@ class Config:
         # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto we trust.
         self.PROXIES = int(os.environ.get("OV_PROXIES", "0"))
         self.BUZON_DESARROLLO = os.environ.get("OV_DEV_MAILDIR") or None
+        # Customers' attachments and meter photos: outside the web root, never served statically.
+        self.CARPETA_ADJUNTOS = os.environ.get("OV_ADJUNTOS", str(INSTANCIA / "adjuntos"))
+        # Five 5 MB attachments plus the form; a bigger request is refused before it is read.
+        self.MAX_CONTENT_LENGTH = 30 * 1024 * 1024
+        # Online payments: the provider's key (casos/pagos/proveedores.py) and the shared secret
+        # that signs its confirmations. No provider: the portal says where else to pay.
+        self.PAGOS_PROVEEDOR = os.environ.get("OV_PAGOS_PROVEEDOR", self.proveedor_por_defecto())
+        self.PAGOS_SECRETO = os.environ.get("OV_PAGOS_SECRETO") or self.secreto_pagos()
+
+    def proveedor_por_defecto(self) -> str:
+        return ""
+
+    def secreto_pagos(self) -> str | None:
+        if os.environ.get("OV_PAGOS_PROVEEDOR"):
+            raise RuntimeError("OV_PAGOS_PROVEEDOR está definido pero falta OV_PAGOS_SECRETO.")
+        return None
 
     def secreto_faltante(self) -> str:
         raise RuntimeError(
@@ -97,6 +115,13 @@ class Desarrollo(Config):
     def secreto_faltante(self) -> str:
         return secrets.token_hex(32)
 
+    def proveedor_por_defecto(self) -> str:
+        return "sandbox"
+
+    def secreto_pagos(self) -> str | None:
+        # The sandbox signs with a key derived from SECRET_KEY, so every worker agrees.
+        return hmac.new(self.SECRET_KEY.encode(), b"pagos-sandbox", hashlib.sha256).hexdigest()
+
 
 class Pruebas(Config):
     """Test suite: the database comes from OV_TEST_DATABASE_URL set by tests/conftest.py."""
@@ -112,6 +137,13 @@ class Pruebas(Config):
 
     def secreto_faltante(self) -> str:
         return secrets.token_hex(32)
+
+    def proveedor_por_defecto(self) -> str:
+        return "sandbox"
+
+    def secreto_pagos(self) -> str | None:
+        # The sandbox signs with a key derived from SECRET_KEY, so every worker agrees.
+        return hmac.new(self.SECRET_KEY.encode(), b"pagos-sandbox", hashlib.sha256).hexdigest()
 
 
 ENTORNOS: dict[str, type[Config]] = {

@@ -65,13 +65,23 @@ def _cerrar_transaccion(error: BaseException | None) -> None:
 
 def _registrar_blueprints(app: Flask) -> None:
     from app.cuentas import acceso, bloqueo, cuenta, registro
+    from app.pagos import pasarela
+    from app.pagos import vistas as pagos
     from app.portal import bp as portal
+    from app.portal import consumos, contratos, gestiones, mantenimiento, seguimiento
 
     app.register_blueprint(portal)
     app.register_blueprint(registro.bp)
     app.register_blueprint(acceso.bp)
     app.register_blueprint(cuenta.bp, url_prefix="/mi-cuenta")
     app.register_blueprint(bloqueo.bp, url_prefix="/mi-cuenta/bloqueo")
+    app.register_blueprint(contratos.bp, url_prefix="/mi-cuenta/contratos")
+    app.register_blueprint(consumos.bp, url_prefix="/mi-cuenta/consumos")
+    app.register_blueprint(gestiones.bp, url_prefix="/mi-cuenta/gestiones")
+    app.register_blueprint(pagos.bp, url_prefix="/mi-cuenta/pagos")
+    app.register_blueprint(pasarela.bp, url_prefix="/pagos")
+    app.register_blueprint(seguimiento.bp, url_prefix="/seguimiento")
+    mantenimiento.registrar(app)
     if app.config.get("BUZON_DESARROLLO"):
         from app.desarrollo import bp as desarrollo
 

@@ -14,6 +14,8 @@ from app import cli_comercial
 from app.cli_cuentas import cuentas_cli
 from app.extensiones import db
 from casos import demo, demo_cuentas, semilla
+from casos.actores import Actor
+from casos.ajustes import cambiar_mantenimiento, mantenimiento
 from casos.barrido import barrer_sla
 from casos.bd import iniciar_escritura
 from casos.catalogo import Area
@@ -31,6 +33,33 @@ catalogos_cli = AppGroup("catalogos", help="Catálogos de áreas, tipos y calend
 demo_cli = AppGroup("demo", help="Datos de demostración (solo para el entorno de desarrollo).")
 personal_cli = AppGroup("personal", help="Cuentas del personal de la CEA.")
 sla_cli = AppGroup("sla", help="Plazos de atención.")
+mantenimiento_cli = AppGroup("mantenimiento", help="Modo mantenimiento del portal (regla 5).")
+
+
+@mantenimiento_cli.command("activar")
+@click.option("--mensaje", default=None, help="Texto que verá el cliente (opcional).")
+def mantenimiento_activar(mensaje: str | None) -> None:
+    """Put the portal in maintenance: only Compártenos tu lectura and Contacto keep working."""
+    iniciar_escritura(db.session)
+    cambiar_mantenimiento(db.session, True, Actor.sistema("CLI"), _ahora(), mensaje)
+    db.session.commit()
+    click.echo("Modo mantenimiento activado.")
+
+
+@mantenimiento_cli.command("desactivar")
+def mantenimiento_desactivar() -> None:
+    """Reopen the whole portal."""
+    iniciar_escritura(db.session)
+    cambiar_mantenimiento(db.session, False, Actor.sistema("CLI"), _ahora())
+    db.session.commit()
+    click.echo("Modo mantenimiento desactivado.")
+
+
+@mantenimiento_cli.command("estado")
+def mantenimiento_estado() -> None:
+    """Say whether the portal is in maintenance."""
+    estado = mantenimiento(db.session)
+    click.echo("activo" if estado.activo else "inactivo")
 
 
 def _ahora() -> datetime:
@@ -179,6 +208,6 @@ def sla_recalcular() -> None:
 
 def registrar(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for grupo in (catalogos_cli, cuentas_cli, demo_cli, personal_cli, sla_cli):
+    for grupo in (catalogos_cli, cuentas_cli, demo_cli, mantenimiento_cli, personal_cli, sla_cli):
         app.cli.add_command(grupo)
     cli_comercial.registrar(app)

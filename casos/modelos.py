@@ -62,6 +62,7 @@ class Caso(Base):
         Index("ix_casos_area_estado_vence", "area_id", "estado", "vence_resolucion_en"),
         Index("ix_casos_contrato", "contrato"),
         Index("ix_casos_solicitante_email", "solicitante_email"),
+        Index("ix_casos_cuenta_creado", "cuenta_id", "creado_en"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +82,10 @@ class Caso(Base):
     solicitante_nombre: Mapped[str] = mapped_column(String(200), default="")
     solicitante_email: Mapped[str | None] = mapped_column(String(254))
     solicitante_telefono: Mapped[str | None] = mapped_column(String(30))
+    # The Oficina Virtual account that filed it (None: Vías de Contacto, API, back office).
+    cuenta_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cuentas.id", ondelete="SET NULL", use_alter=True)
+    )
 
     creado_en: Mapped[datetime]
     actualizado_en: Mapped[datetime]

@@ -46,6 +46,7 @@ class DatosCaso:
     campos: Mapping[str, Any] = field(default_factory=dict)
     canal: str = "portal"
     clave_envio: str | None = None  # one per form shown: a double click files one case
+    cuenta_id: int | None = None  # the signed-in account filing it (for *Mis gestiones*)
 
     def valor(self, campo: str) -> Any:
         """A field's value, wherever it lives."""
@@ -114,6 +115,7 @@ def _crear(
         contrato=limpios.pop("contrato", None),
         colonia=limpios.pop("colonia", None),
         uso_contrato=(datos.uso_contrato or "").strip() or None,
+        cuenta_id=datos.cuenta_id,
         datos=limpios,
         creado_en=ahora,
         actualizado_en=ahora,

@@ -119,6 +119,7 @@ def app(nueva_bd: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
             "SQLALCHEMY_DATABASE_URI": url,
             "BASE_URL": BASE_URL_PRUEBAS,
             "BUZON_DESARROLLO": str(buzon),
+            "CARPETA_ADJUNTOS": str(tmp_path_factory.mktemp("adjuntos")),
             "SERVER_NAME": None,
         }
     )

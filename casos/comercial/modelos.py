@@ -197,6 +197,8 @@ class Lectura(Base):
     tipo: Mapped[TipoLectura] = mapped_column(enum_texto(TipoLectura, "tipo_lectura_l", 10))
     origen: Mapped[OrigenLectura] = mapped_column(enum_texto(OrigenLectura, "origen_lectura", 10))
     registrada_en: Mapped[datetime]
+    # A reading the customer shared (*Compártenos tu lectura*) is also a case for the meter area.
+    caso_id: Mapped[int | None] = mapped_column(ForeignKey("casos.id", ondelete="SET NULL"))
 
 
 class Pago(Base):

@@ -19,7 +19,9 @@ from app.auth import (
     iniciar_sesion_cuenta,
     ip_cliente,
 )
+from app.extensiones import db
 from casos.actores import TipoActor
+from casos.base import Base
 from casos.correo import configurar_correo
 from casos.cuentas.enlaces import configurar_enlaces
 from casos.cuentas.modelos import Cuenta
@@ -131,13 +133,16 @@ def test_no_se_emite_cookie_de_recordarme(cliente: Any, bd: Any, cuenta: Cuenta)
 
 @pytest.fixture
 def produccion(monkeypatch: pytest.MonkeyPatch, app: Any) -> Iterator[Any]:
-    """A production-configured app (no DB work), behind one trusted proxy."""
+    """A production-configured app over an empty in-memory schema, behind one trusted proxy."""
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("BASE_URL", BASE_URL_PRUEBAS)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("OV_PROXIES", "1")
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
-    yield create_app(cargar("produccion"))
+    aplicacion = create_app(cargar("produccion"))
+    with aplicacion.app_context():
+        Base.metadata.create_all(db.engine)
+    yield aplicacion
     # create_app sets process-wide email/link settings: give the suite's app its own back.
     configurar_correo(BASE_URL_PRUEBAS)
     configurar_enlaces(app.config["SECRET_KEY"])

@@ -1,0 +1,67 @@
+"""Maintenance mode (rule 5 of *Funcionamiento*): the portal shows a notice; only *Compártenos
+tu lectura* and *Contacto* keep working, and what they file reaches the same queues."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+
+from app.extensiones import db
+from casos.ajustes import Mantenimiento, mantenimiento
+
+# The customer-facing blueprints that close during maintenance. The back office, the API,
+# the payment provider's confirmations and the dev pages keep running.
+BLUEPRINTS_PORTAL = frozenset(
+    {
+        "portal",
+        "registro",
+        "acceso",
+        "cuenta",
+        "bloqueo",
+        "contratos",
+        "consumos",
+        "pagos",
+        "gestiones",
+        "seguimiento",
+    }
+)
+# What stays open: the contact forms (Compártenos tu lectura is one of them), their receipt,
+# the health probe, and signing out.
+ABIERTOS_EN_MANTENIMIENTO = frozenset(
+    {
+        "portal.salud",
+        "portal.vias_de_contacto",
+        "portal.contacto",
+        "portal.contacto_recibido",
+        "acceso.salir",
+    }
+)
+
+
+def estado_mantenimiento() -> Mantenimiento:
+    """The switch, read once per request."""
+    if "mantenimiento" not in g:
+        g.mantenimiento = mantenimiento(db.session)
+    return g.mantenimiento  # type: ignore[no-any-return]
+
+
+def _cerrar_si_mantenimiento() -> tuple[str, int, dict[str, str]] | None:
+    if request.blueprint not in BLUEPRINTS_PORTAL:
+        return None
+    if request.endpoint in ABIERTOS_EN_MANTENIMIENTO:
+        return None
+    estado = estado_mantenimiento()
+    if not estado.activo:
+        return None
+    pagina = render_template("portal/mantenimiento.html", mantenimiento=estado)
+    return pagina, 503, {"Retry-After": "3600"}
+
+
+def aviso_mantenimiento() -> bool:
+    """Whether this page stays open during maintenance and should say so."""
+    return request.endpoint in ABIERTOS_EN_MANTENIMIENTO and estado_mantenimiento().activo
+
+
+def registrar(app: Flask) -> None:
+    """Install the check before every request and expose the notice to templates."""
+    app.before_request(_cerrar_si_mantenimiento)
+    app.jinja_env.globals["aviso_mantenimiento"] = aviso_mantenimiento

@@ -1,0 +1,1 @@
+"""Online payments: a hosted payment page of a bank or processor and its signed confirmation."""

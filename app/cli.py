@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app import cli_comercial
 from app.cli_cuentas import cuentas_cli
 from app.extensiones import db
-from casos import demo, demo_cuentas, semilla
+from casos import demo, demo_cuentas, demo_portal, semilla
 from casos.actores import Actor
 from casos.ajustes import cambiar_mantenimiento, mantenimiento
 from casos.barrido import barrer_sla
@@ -85,6 +85,8 @@ def demo_cargar() -> None:
     semilla.cargar_catalogos(db.session)
     cliente = demo_cuentas.cargar_cliente(db.session, _ahora())
     if cliente is not None:
+        agente = demo.cargar_personal(db.session)["agente"]
+        demo_portal.preparar_escenarios(db.session, cliente, agente, _ahora())
         click.echo(
             f"Cliente de demostración: {cliente.usuario} ({len(cliente.vinculos)} contratos)."
         )

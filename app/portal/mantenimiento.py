@@ -32,6 +32,8 @@ ABIERTOS_EN_MANTENIMIENTO = frozenset(
         "portal.vias_de_contacto",
         "portal.contacto",
         "portal.contacto_recibido",
+        "consumos.lectura",  # a customer already signed in shares the reading from their page
+        "consumos.lectura_recibida",
         "acceso.salir",
     }
 )

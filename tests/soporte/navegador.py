@@ -26,6 +26,7 @@ ARGS_CHROMIUM = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    "--lang=es-MX",
 ]
 # Anclada a la raíz del repositorio para no depender del directorio de trabajo.
 CARPETA_CAPTURAS = Path(__file__).resolve().parents[2] / "tests" / "capturas"

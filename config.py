@@ -98,6 +98,12 @@ class Produccion(Config):
 
     NOMBRE_ENTORNO = "produccion"
 
+    def __init__(self) -> None:
+        super().__init__()
+        if self.PAGOS_PROVEEDOR == "sandbox":
+            # The test bank writes real payments without charging anyone.
+            raise RuntimeError("OV_PAGOS_PROVEEDOR=sandbox no se permite en producción.")
+
 
 class Desarrollo(Config):
     """Local dev run: a random per-process key when none is given, the dev mail page on."""

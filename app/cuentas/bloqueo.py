@@ -1,26 +1,26 @@
 """What a blocked customer sees after signing in: why, how much and how to pay, or until when.
 
-Only reads: the blocks are decided in casos.cuentas.bloqueos (nightly job, imports, staff).
+Only reads: the blocks are decided in casos.cuentas.bloqueos (nightly job, imports, staff). A
+debt block is paid from here: each overdue bill has *Pagar* (Pagos en línea, which lifts the
+block as soon as the bank confirms).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from app.auth import cuenta_actual, cuenta_requerida
 from app.extensiones import db
+from app.pagos.comun import proveedor_activo
 from casos.cuentas.adeudos import adeudos_vencidos
 from casos.cuentas.bloqueos import bloqueos_vigentes
-from casos.cuentas.modelos import MotivoBloqueo
+from casos.cuentas.modelos import Cuenta, MotivoBloqueo
+from casos.pagos.intentos import facturas_por_pagar
 
 bp = Blueprint("bloqueo", __name__)
-
-# The online payment page arrives with the portal issue; until its endpoint exists the page
-# says it is coming instead of linking to nothing.
-ENDPOINT_PAGO_EN_LINEA = "pagos.inicio"
 
 
 @bp.get("/")
@@ -47,11 +47,12 @@ def aviso() -> str | Response:
         periodo_terminado=bool(
             mal_uso and mal_uso.fin_periodo_en and mal_uso.fin_periodo_en <= ahora
         ),
-        url_pago=_url_pago(),
+        pago_en_linea=proveedor_activo() is not None,
+        por_pagar=_facturas_por_pagar(cuenta) if adeudo else {},
     )
 
 
-def _url_pago() -> str | None:
-    if ENDPOINT_PAGO_EN_LINEA in current_app.view_functions:
-        return url_for(ENDPOINT_PAGO_EN_LINEA)
-    return None
+def _facturas_por_pagar(cuenta: Cuenta) -> dict[tuple[str, str], int]:
+    """Bill ids by (contract number, mm/aaaa), so each overdue bill listed gets *Pagar*."""
+    facturas = facturas_por_pagar(db.session, cuenta)
+    return {(f.contrato.numero, f"{f.periodo:%m/%Y}"): f.id for f in facturas}

@@ -95,7 +95,8 @@ def test_bloqueo_por_adeudo_muestra_por_que_cuanto_y_como_pagar(
     assert "Su adeudo vencido total es de $900.50" in texto
     assert "oficinas de la CEA , de lunes a viernes de 8:00 a 17:00" in texto
     assert "bancos y tiendas de conveniencia , con la referencia impresa en su recibo" in texto
-    assert "Pago en línea : muy pronto podrá pagar desde la Oficina Virtual" in texto
+    assert "Pago en línea : con tarjeta, aquí mismo: use el botón Pagar de cada factura" in texto
+    assert "Pagar 02/2026: $300.00" in texto and "Pagar 09/2026: $290.00" in texto
     assert "se desbloquea sola en cuanto se registre el pago" in texto
     assert "24 a 48 horas hábiles" in texto and TELEFONO in texto
     assert "Bloqueo por uso inadecuado" not in texto

@@ -20,6 +20,7 @@ from app.cuentas.formularios_cuenta import (
 )
 from app.cuentas.formularios_registro import prueba_valida
 from app.extensiones import db
+from casos.comercial.consultas import contratos_de_cuenta
 from casos.cuentas import arco
 from casos.cuentas.baja import baja_pendiente, solicitar_baja
 from casos.cuentas.modelos import Cuenta
@@ -27,7 +28,6 @@ from casos.cuentas.verificacion import (
     ContratoYaVinculado,
     PruebaNoDisponible,
     contar_intento,
-    ultima_factura,
 )
 from casos.cuentas.vinculos import desvincular_contrato, vincular_contrato, vinculo_de
 from casos.errores import ErrorDominio
@@ -64,11 +64,10 @@ def inicio() -> str:
     """Where a customer lands after signing in: their contracts and what they can do."""
     cuenta = _cuenta()
     hoy = _ahora().astimezone(ZONA_CEA).date()
-    ultimas = {c.id: ultima_factura(db.session, c) for c in cuenta.contratos}
     return render_template(
         PAGINA.format("inicio"),
         cuenta=cuenta,
-        ultimas=ultimas,
+        resumenes=contratos_de_cuenta(db.session, cuenta.id),
         hoy=hoy,
         baja=baja_pendiente(db.session, cuenta),
     )

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, request
 
 import casos.modelos_todos  # noqa: F401  (registers every table on the metadata)
-from app import cli, errores, filtros
+from app import cli, errores, filtros, graficas
 from app.auth import configurar_auth
 from app.extensiones import bootstrap, csrf, db, migrate
 from casos.bd import configurar_motor, iniciar_escritura
@@ -27,6 +27,7 @@ def create_app(config: Config | dict[str, Any] | str | None = None) -> Flask:
     _registrar_blueprints(app)
     errores.registrar(app)
     filtros.registrar(app)
+    graficas.registrar(app)
     cli.registrar(app)
     configurar_correo(app.config["BASE_URL"])
     configurar_enlaces(app.config["SECRET_KEY"])

@@ -29,12 +29,15 @@ CAMPOS: dict[str, str] = {
     "contrato": "Número de contrato",
     "colonia": "Colonia",
     "direccion": "Dirección",
-    "periodo_factura": "Factura (periodo)",
+    "periodo_factura": "Mes de la factura",
     "fecha_pago": "Fecha del pago",
     "monto_pago": "Monto pagado",
-    "banco": "Banco",
+    "banco": "Banco o lugar de pago",
     "lectura": "Lectura del medidor",
     "fecha_lectura": "Fecha de la lectura",
+    "factura_id": "Factura",
+    "comprobante": "Comprobante de pago",
+    "adjuntos": "Archivos adjuntos",
 }
 
 

@@ -170,7 +170,8 @@ def validar_datos(datos: DatosCaso, tipo: TipoCaso, hoy: date) -> dict[str, Any]
     for campo in ("fecha_pago", "fecha_lectura"):
         if campo in limpios and limpios[campo] > hoy.isoformat():
             errores[campo] = f"{etiqueta_campo(campo)}: la fecha no puede ser futura."
-    if not errores and not (
+    contactos = {"solicitante_email", "solicitante_telefono"}
+    if not errores.keys() & contactos and not (
         limpios.get("solicitante_email") or limpios.get("solicitante_telefono")
     ):
         errores["solicitante_email"] = (

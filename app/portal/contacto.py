@@ -1,65 +1,47 @@
-"""*Vías de Contacto*: anyone, registered or not, files a request and gets its folio."""
+"""*Vías de Contacto*: anyone, registered or not, files a request and gets its folio.
+
+The form is the same one *Gestiones Online* uses (app/portal/formularios_gestion.py), with
+the contact data and the contract as text; every problem shows at once, next to its field.
+"""
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from flask import abort, redirect, render_template, session, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import EmailField, HiddenField, StringField, TelField, TextAreaField
-from wtforms.validators import InputRequired, Optional
 
-from app.auth import actor_actual, ip_cliente
+from app.auth import actor_actual, cuenta_actual, ip_cliente
 from app.extensiones import db
+from app.portal.formularios_gestion import (
+    AYUDAS,
+    AYUDAS_DESCRIPCION,
+    formulario_gestion,
+    valores_de,
+)
+from app.portal.gestiones_comun import (
+    AVISO_ARCHIVOS,
+    ahora,
+    archivos_de,
+    carpeta_adjuntos,
+    es_continuo,
+    hoy,
+    marcar_errores,
+)
+from app.portal.seguimiento_acceso import conceder
 from app.portal.vistas import bp
 from casos import limites
-from casos.catalogo import CAMPOS, TipoCalendario, TipoCaso, tipo_por_clave
+from casos.catalogo import TipoCalendario, TipoCaso, tipo_por_clave
 from casos.errores import DatosInvalidos
+from casos.gestiones import CAMPOS_ARCHIVO, GestionValidada, presentar_gestion, validar_gestion
+from casos.gestiones_datos import datos_publicos
 from casos.modelos import Caso
-from casos.registro import DatosCaso, registrar_caso
 
 LIMITE_CONTACTO_IP = limites.Limite("contacto:ip", 30, timedelta(hours=1))
-BASE = ("solicitante_nombre", "solicitante_email", "solicitante_telefono", "contrato")
-# Fields a type may ask for beyond the base ones, with their input kind and help text.
-EXTRAS: dict[str, tuple[type, str | None]] = {
-    "colonia": (StringField, None),
-    "direccion": (StringField, "Calle, número y entre qué calles, para ubicar el lugar."),
-    "periodo_factura": (StringField, "El mes de la factura, p. ej. 10/2026."),
-    "fecha_pago": (StringField, "Como dd/mm/aaaa."),
-    "monto_pago": (StringField, "Como aparece en su comprobante, p. ej. 1,234.50."),
-    "banco": (StringField, None),
-    "lectura": (StringField, "Solo los números enteros del medidor."),
-    "fecha_lectura": (StringField, "Como dd/mm/aaaa."),
-}
-AYUDAS = {
-    "solicitante_email": "Le enviaremos el folio y la respuesta a este correo.",
-    "solicitante_telefono": "10 dígitos. Indique correo, teléfono o ambos.",
-    "contrato": "La Referencia impresa en su recibo, si la tiene a la mano.",
-}
-
-
-def _formulario(tipo: TipoCaso) -> FlaskForm:
-    """A form for the type: the base contact fields, the type's own fields, the description."""
-
-    class Formulario(FlaskForm):
-        clave_envio = HiddenField()
-
-    requeridos = set(tipo.campos_requeridos) | {"solicitante_nombre"}
-    tipos_campo = {"solicitante_email": EmailField, "solicitante_telefono": TelField}
-    extras = [c for c in tipo.campos_requeridos if c in EXTRAS]
-    for nombre in (*BASE, *extras):
-        clase = tipos_campo.get(nombre) or EXTRAS.get(nombre, (StringField, None))[0]
-        requerido = InputRequired(f"{CAMPOS[nombre]}: este dato es obligatorio.")
-        validadores = [requerido if nombre in requeridos else Optional()]
-        setattr(Formulario, nombre, clase(CAMPOS[nombre], validadores))
-    Formulario.descripcion = TextAreaField(
-        "Descripción", [InputRequired("Descripción: cuéntenos qué necesita.")]
-    )
-    return Formulario()
+EXIGIR = frozenset({"solicitante_nombre"})
 
 
 def _tipos_publicos() -> list[TipoCaso]:
@@ -74,93 +56,78 @@ def vias_de_contacto() -> str:
 
 
 @bp.route("/contacto/<tipo>", methods=["GET", "POST"])
-def contacto(tipo: str) -> str | Response:
+def contacto(tipo: str) -> str | Response | tuple[str, int, dict[str, str]]:
     """One request type's form; a valid submission files a case and shows its folio."""
     tipo_caso = tipo_por_clave(db.session, tipo)
-    if tipo_caso is None or not tipo_caso.es_publico or not tipo_caso.es_activo:
+    if tipo_caso is None or not tipo_caso.es_publico:
         abort(404)
-    form = _formulario(tipo_caso)
+    instante = ahora()
+    form = formulario_gestion(tipo_caso, hoy(instante))
     if not form.is_submitted():
         form.clave_envio.data = secrets.token_urlsafe(16)
-    error_general = None
-    if form.validate_on_submit():
-        try:
-            caso = _presentar(tipo_caso, form)
-        except DatosInvalidos as error:
-            db.session.rollback()
-            error_general = _marcar_errores(form, error)
-        except _Limitado as limitado:
-            db.session.commit()  # the counter must persist
-            error_general = limitado.mensaje
-        else:
-            db.session.commit()
-            session["folio_contacto"] = caso.folio
-            return redirect(url_for("portal.contacto_recibido"))
-    return render_template(
-        "portal/contacto/formulario.html",
-        tipo=tipo_caso,
-        form=form,
-        error_general=error_general,
-        ayudas={**AYUDAS, **{k: v[1] for k, v in EXTRAS.items() if v[1]}},
-        es_continuo=tipo_caso.calendario is TipoCalendario.CONTINUO,
+        return _pagina(tipo_caso, form)
+    form.validate()
+    cuenta = cuenta_actual()
+    datos = datos_publicos(
+        tipo_caso.clave,
+        valores_de(form),
+        form.clave_envio.data or "",
+        cuenta.id if cuenta is not None else None,
     )
+    archivos = archivos_de(*CAMPOS_ARCHIVO)
+    try:
+        gestion = validar_gestion(db.session, datos, archivos, hoy(instante), EXIGIR)
+    except DatosInvalidos as error:
+        return _pagina(tipo_caso, form, marcar_errores(form, error.campos))
+    if form.errors:
+        return _pagina(tipo_caso, form)
+    return _presentar(tipo_caso, form, gestion, instante)
 
 
-class _Limitado(Exception):
-    def __init__(self, mensaje: str) -> None:
-        super().__init__(mensaje)
-        self.mensaje = mensaje
-
-
-def _presentar(tipo: TipoCaso, form: FlaskForm) -> Caso:
-    ahora = datetime.now(UTC)
-    estado = limites.contar(db.session, LIMITE_CONTACTO_IP, ip_cliente(), ahora)
+def _presentar(
+    tipo: TipoCaso, form: FlaskForm, gestion: GestionValidada, instante: datetime
+) -> Response | tuple[str, int, dict[str, str]]:
+    estado = limites.contar(db.session, LIMITE_CONTACTO_IP, ip_cliente(), instante)
     if not estado.permitido:
-        minutos = estado.minutos_restantes(ahora)
-        raise _Limitado(
+        db.session.commit()  # the counter must persist
+        minutos = estado.minutos_restantes(instante)
+        error = (
             f"Recibimos muchas solicitudes desde su conexión. Intente de nuevo en {minutos} "
             "minutos o llame al 442 211 00 66."
         )
-    datos: dict[str, Any] = {n: form[n].data for n in form._fields if n in CAMPOS}
-    campos = {n: v for n, v in datos.items() if n not in (*BASE, "descripcion")}
-    return registrar_caso(
-        db.session,
-        DatosCaso(
-            tipo=tipo.clave,
-            descripcion=datos.get("descripcion") or "",
-            solicitante_nombre=datos.get("solicitante_nombre") or "",
-            solicitante_email=datos.get("solicitante_email") or None,
-            solicitante_telefono=datos.get("solicitante_telefono") or None,
-            contrato=datos.get("contrato") or None,
-            campos={k: v for k, v in campos.items() if v},
-            canal="contacto",
-            clave_envio=form.clave_envio.data or None,
-        ),
-        actor_actual(),
-        ahora,
+        cabeceras = {"Retry-After": str(estado.segundos_restantes(instante))}
+        return _pagina(tipo, form, error), 429, cabeceras
+    try:
+        caso = presentar_gestion(db.session, gestion, carpeta_adjuntos(), actor_actual(), instante)
+    except DatosInvalidos as error:  # a tampered form key: ask to reload
+        db.session.rollback()
+        form.clave_envio.data = secrets.token_urlsafe(16)
+        return _pagina(tipo, form, error.mensaje), 400, {}
+    db.session.commit()
+    session["folio_contacto"] = caso.folio
+    conceder(caso, instante)  # whoever filed it may look at it from this browser
+    return redirect(url_for("portal.contacto_recibido"))
+
+
+def _pagina(tipo: TipoCaso, form: FlaskForm, error: str | None = None) -> str:
+    return render_template(
+        "portal/contacto/formulario.html",
+        tipo=tipo,
+        form=form,
+        error_general=error,
+        ayudas={**AYUDAS, "descripcion": AYUDAS_DESCRIPCION.get(tipo.clave)},
+        aviso_archivos=AVISO_ARCHIVOS if form.errors or error else None,
+        es_continuo=tipo.calendario is TipoCalendario.CONTINUO,
     )
-
-
-def _marcar_errores(form: FlaskForm, error: DatosInvalidos) -> str | None:
-    """Put each domain error next to its field; return what has no field of its own."""
-    sueltos = []
-    for campo, mensaje in error.campos.items():
-        if campo in form._fields and campo != "clave_envio":
-            form[campo].errors = [*form[campo].errors, mensaje]
-        else:
-            sueltos.append(mensaje)
-    return " ".join(sueltos) or (None if error.campos else error.mensaje)
 
 
 @bp.get("/contacto/recibido")
 def contacto_recibido() -> str | Response:
     """The folio just filed, what happens next, and when to expect an answer."""
     folio = session.get("folio_contacto")
-    caso = db.session.scalar(select(Caso).where(Caso.folio == folio)) if folio else None
+    caso = db.session.scalar(select(Caso).where(Caso.folio == str(folio))) if folio else None
     if caso is None:
         return redirect(url_for("portal.vias_de_contacto"))
     return render_template(
-        "portal/contacto/recibido.html",
-        caso=caso,
-        es_continuo=caso.tipo.calendario is TipoCalendario.CONTINUO,
+        "portal/contacto/recibido.html", caso=caso, es_continuo=es_continuo(caso)
     )

@@ -139,6 +139,7 @@ class Pruebas(Config):
         super().__init__()
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("OV_TEST_DATABASE_URL", "sqlite:///:memory:")
         self.SESSION_COOKIE_SECURE = False
+        self.MANTENIMIENTO_SEGUNDOS_CACHE = 0  # tests flip the switch and look at once
         self.SERVER_NAME = None
 
     def secreto_faltante(self) -> str:

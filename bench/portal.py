@@ -77,10 +77,11 @@ def preparar_clientes(url: str, n: int) -> list[Cliente]:
         sesion.execute(delete(CuentaContrato).where(CuentaContrato.cuenta_id.in_(viejas)))
         sesion.execute(delete(Cuenta).where(Cuenta.usuario.like("bench%")))
         total = sesion.scalar(select(func.max(Contrato.id))) or 0
-        clientes = []
+        clientes: list[Cliente] = []
         for i in range(n):
+            desde = max((total * i) // n + 1, clientes[-1].contrato_id + 1 if clientes else 0)
             contrato_id = sesion.scalar(
-                select(Contrato.id).where(Contrato.id >= (total * i) // n + 1).limit(1)
+                select(Contrato.id).where(Contrato.id >= desde).order_by(Contrato.id).limit(1)
             )
             assert contrato_id is not None
             usuario = f"bench{i + 1:02d}"

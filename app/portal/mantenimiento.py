@@ -3,7 +3,9 @@ tu lectura* and *Contacto* keep working, and what they file reaches the same que
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+import time
+
+from flask import Flask, current_app, g, render_template, request
 
 from app.extensiones import db
 from casos.ajustes import Mantenimiento, mantenimiento
@@ -39,10 +41,20 @@ ABIERTOS_EN_MANTENIMIENTO = frozenset(
 )
 
 
+_memoria: dict[str, tuple[float, Mantenimiento]] = {}
+
+
 def estado_mantenimiento() -> Mantenimiento:
-    """The switch, read once per request."""
+    """The switch, read at most once per request and, per worker, once every few seconds
+    (MANTENIMIENTO_SEGUNDOS_CACHE): a query on every page costed as much as the page's own."""
     if "mantenimiento" not in g:
-        g.mantenimiento = mantenimiento(db.session)
+        vigencia = float(current_app.config.get("MANTENIMIENTO_SEGUNDOS_CACHE", 5))
+        ahora = time.monotonic()
+        guardado = _memoria.get("estado")
+        if guardado is None or ahora - guardado[0] >= vigencia:
+            guardado = (ahora, mantenimiento(db.session))
+            _memoria["estado"] = guardado
+        g.mantenimiento = guardado[1]
     return g.mantenimiento  # type: ignore[no-any-return]
 
 

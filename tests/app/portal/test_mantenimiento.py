@@ -100,3 +100,18 @@ def test_cli_activa_y_desactiva(app: Any, bd: Any) -> None:
     assert correr("estado") == "activo"
     assert correr("desactivar") == "Modo mantenimiento desactivado."
     assert correr("estado") == "inactivo"
+
+
+def test_cada_worker_relee_el_interruptor_cada_pocos_segundos(
+    app: Any, cliente: Any, bd: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.portal import mantenimiento as modulo
+
+    monkeypatch.setitem(app.config, "MANTENIMIENTO_SEGUNDOS_CACHE", 60)
+    monkeypatch.setattr(modulo, "_memoria", {})
+    assert cliente.get("/").status_code == 200  # read: off, remembered for 60 s
+    cambiar_mantenimiento(bd.session, True, Actor.sistema(), datetime.now(UTC))
+    bd.session.commit()
+    assert cliente.get("/").status_code == 200  # still the remembered state
+    monkeypatch.setitem(app.config, "MANTENIMIENTO_SEGUNDOS_CACHE", 0)
+    assert cliente.get("/").status_code == 503  # past its life: read again

@@ -20,6 +20,7 @@ from app.cuentas.formularios_cuenta import (
 )
 from app.cuentas.formularios_registro import prueba_valida
 from app.extensiones import db
+from app.formularios import marcar_errores
 from casos.comercial.consultas import contratos_de_cuenta
 from casos.cuentas import arco
 from casos.cuentas.baja import baja_pendiente, solicitar_baja
@@ -45,17 +46,6 @@ def _cuenta() -> Cuenta:
     cuenta = cuenta_actual()
     assert cuenta is not None  # guaranteed by cuenta_requerida
     return cuenta
-
-
-def _marcar_errores(form: FlaskForm, error: ErrorDominio) -> str | None:
-    """Put each domain error next to its field; return what has no field of its own."""
-    sueltos = []
-    for campo, mensaje in error.campos.items():
-        if campo in form._fields and campo not in ("csrf_token", "clave_envio"):
-            form[campo].errors = [*form[campo].errors, mensaje]
-        else:
-            sueltos.append(mensaje)
-    return " ".join(sueltos) or (None if error.campos else error.mensaje)
 
 
 @bp.get("/")
@@ -99,7 +89,7 @@ def vincular() -> str | Response | tuple[str, int, dict[str, str]]:
     except ErrorDominio as fallo:
         db.session.commit()  # the attempt counts
         incidencia = isinstance(fallo, ContratoYaVinculado | PruebaNoDisponible)
-        return _pagina_vincular(cuenta, form, _marcar_errores(form, fallo), incidencia)
+        return _pagina_vincular(cuenta, form, marcar_errores(form, fallo), incidencia)
     db.session.commit()
     flash(f"El contrato {vinculo.contrato.numero} quedó vinculado a su cuenta.", "success")
     return redirect(url_for("cuenta.inicio"))
@@ -172,7 +162,7 @@ def baja() -> str | Response:
                 )
         except ErrorDominio as fallo:
             db.session.commit()  # a wrong password counts
-            error = _marcar_errores(form, fallo)
+            error = marcar_errores(form, fallo)
         else:
             db.session.commit()
             return redirect(url_for("cuenta.baja"))
@@ -239,7 +229,7 @@ def cambiar_email() -> str | Response:
                 )
         except ErrorDominio as fallo:
             db.session.commit()  # a wrong password counts
-            error = _marcar_errores(form, fallo)
+            error = marcar_errores(form, fallo)
         else:
             db.session.commit()
             nuevo = arco.normalizar_email(form.email.data)
@@ -297,7 +287,7 @@ def cambiar_telefono() -> str | Response:
             )
         except ErrorDominio as fallo:
             db.session.rollback()
-            error = _marcar_errores(form, fallo)
+            error = marcar_errores(form, fallo)
         else:
             db.session.commit()
             flash("Su teléfono de contacto quedó actualizado.", "success")

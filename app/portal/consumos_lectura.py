@@ -22,6 +22,7 @@ from wtforms.widgets import TextInput
 
 from app.auth import actor_actual, cuenta_requerida
 from app.extensiones import db
+from app.formularios import marcar_errores
 from app.portal.consumos_comun import ahora, contrato_o_404, cuenta
 from casos.adjuntos import TAMANO_MAXIMO, ArchivoRecibido, adjuntos_de
 from casos.comercial.lecturas_cliente import TIPO_CASO, LecturaPorConfirmar, compartir_lectura
@@ -89,11 +90,11 @@ def lectura(contrato_id: int) -> str | Response:
             hecho = _compartir(contrato.id, form)
         except LecturaPorConfirmar as error:
             db.session.rollback()
-            _marcar_errores(form, error)
+            marcar_errores(form, error)
             contexto["pedir_confirmacion"] = True
         except DatosInvalidos as error:
             db.session.rollback()
-            contexto["error_general"] = _marcar_errores(form, error)
+            contexto["error_general"] = marcar_errores(form, error)
         else:
             db.session.commit()
             session[CLAVE_FOLIO] = hecho.caso.folio
@@ -135,17 +136,6 @@ def _compartir(contrato_id: int, form: FormLectura) -> Any:
         ahora(),
         clave_envio=form.clave_envio.data or None,
     )
-
-
-def _marcar_errores(form: FlaskForm, error: DatosInvalidos) -> str | None:
-    """Put each domain error next to its field; return what has no field of its own."""
-    sueltos = []
-    for campo, mensaje in error.campos.items():
-        if campo in form._fields and campo not in ("csrf_token", "clave_envio"):
-            form[campo].errors = [*form[campo].errors, mensaje]
-        else:
-            sueltos.append(mensaje)
-    return " ".join(sueltos) or (None if error.campos else error.mensaje)
 
 
 @cuenta_requerida

@@ -17,6 +17,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from casos.adjuntos import Adjunto
+from casos.comercial.consultas import nombre_periodo
 from casos.comercial.modelos import Contrato, Factura, Lectura, OrigenLectura, TipoLectura
 from casos.cuentas.modelos import CuentaContrato
 from casos.modelos import Caso
@@ -27,10 +28,6 @@ MESES_PREVIOS_AVISO = 6
 MINIMO_MESES_PREVIOS = 3  # with fewer billed months there is no "usual" consumption to compare
 M3_MINIMO_AVISO = 10  # 2 → 5 m³ is more than double, but no sign of a leak
 _NUMEROS = {3: "tres", 4: "cuatro", 5: "cinco", 6: "seis"}
-MESES = (
-    *("enero", "febrero", "marzo", "abril", "mayo", "junio"),
-    *("julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"),
-)
 
 
 def contrato_de_cuenta(
@@ -57,11 +54,6 @@ def contratos_de_cuenta(sesion: Session, cuenta_id: int) -> list[Contrato]:
         .order_by(CuentaContrato.id)
     )
     return list(sesion.scalars(consulta))
-
-
-def mes_en_palabras(periodo: date) -> str:
-    """`octubre de 2026`."""
-    return f"{MESES[periodo.month - 1]} de {periodo.year}"
 
 
 def sumar_meses(periodo: date, meses: int) -> date:
@@ -105,7 +97,7 @@ class ConsumoMensual:
     @property
     def mes(self) -> str:
         """`octubre de 2026`."""
-        return mes_en_palabras(self.periodo)
+        return nombre_periodo(self.periodo)
 
 
 @dataclass(frozen=True)
@@ -118,7 +110,7 @@ class Comparativo:
     @property
     def mes_anterior(self) -> str:
         """The month it is compared with, even when it was not billed."""
-        return mes_en_palabras(sumar_meses(self.actual.periodo, -12))
+        return nombre_periodo(sumar_meses(self.actual.periodo, -12))
 
     @property
     def diferencia(self) -> int | None:

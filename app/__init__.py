@@ -83,7 +83,18 @@ def _registrar_blueprints(app: Flask) -> None:
     app.register_blueprint(pasarela.bp, url_prefix="/pagos")
     app.register_blueprint(seguimiento.bp, url_prefix="/seguimiento")
     mantenimiento.registrar(app)
+    _registrar_personal(app)
     if app.config.get("BUZON_DESARROLLO"):
         from app.desarrollo import bp as desarrollo
 
         app.register_blueprint(desarrollo, url_prefix="/dev")
+
+
+def _registrar_personal(app: Flask) -> None:
+    """The back office, the administrators' Flask-Admin and the integrations' API."""
+    from app import admin, api, backoffice
+
+    app.register_blueprint(backoffice.bp, url_prefix="/backoffice")
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    csrf.exempt(api.bp)  # bearer tokens, never cookies: nothing for another site to forge
+    admin.registrar_admin(app)

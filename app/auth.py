@@ -64,7 +64,9 @@ def configurar_auth(app: Flask) -> None:
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.after_request(_marcar_actividad)
-    app.context_processor(lambda: {"cuenta_actual": cuenta_actual()})
+    app.context_processor(
+        lambda: {"cuenta_actual": cuenta_actual(), "personal_actual": personal_actual()}
+    )
     app.jinja_env.globals["ruta_opcional"] = ruta_opcional
 
 

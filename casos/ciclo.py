@@ -19,8 +19,8 @@ from casos.actores import Actor
 from casos.base import exigir_zona
 from casos.catalogo import Area, Calendarios, TipoCaso
 from casos.errores import DatosInvalidos, NoEncontrado, TransicionInvalida
-from casos.estados import REGLAS, Accion, EstadoCaso, destino
-from casos.modelos import Caso, EventoCaso
+from casos.estados import ABIERTOS, REGLAS, Accion, EstadoCaso, destino
+from casos.modelos import SIN_PLAZO, Caso, EventoCaso
 from casos.personal import Personal
 from casos.reloj import Hecho, Politica, ResultadoSLA, calcular_sla
 
@@ -136,7 +136,18 @@ def recalcular_sla(
     caso.sla_estado = resultado.estado
     caso.sla_proximo_en = resultado.proximo_en
     caso.sla_explicacion = resultado.a_json()
+    caso.prioridad_en = prioridad(caso.estado, resultado)
     return resultado
+
+
+def prioridad(estado: EstadoCaso, resultado: ResultadoSLA) -> datetime | None:
+    """The Bandeja's sort key: earliest running due time, SIN_PLAZO, or None when not open."""
+    if estado not in ABIERTOS:
+        return None
+    vencimientos = [
+        r.vence_en for r in resultado.relojes if r.es_activo and not r.es_pausado and r.vence_en
+    ]
+    return min(vencimientos, default=SIN_PLAZO)
 
 
 # --- per-action effects on the case's columns -------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +20,9 @@ from casos.base import Base, enum_texto
 from casos.catalogo import Area, TipoCaso
 from casos.estados import Accion, EstadoCaso
 from casos.personal import Personal
+
+# Sorts after every real due time: an open case with no running clock (waiting on the citizen).
+SIN_PLAZO = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class EstadoSLA(StrEnum):
@@ -63,6 +66,12 @@ class Caso(Base):
         Index("ix_casos_contrato", "contrato"),
         Index("ix_casos_solicitante_email", "solicitante_email"),
         Index("ix_casos_cuenta_creado", "cuenta_id", "creado_en"),
+        # The Bandeja: keyset pages over (prioridad_en, id); closed cases have NULL and fall
+        # outside every seek, so 900,000 closed cases cost nothing to a queue of open ones.
+        Index("ix_casos_prioridad", "prioridad_en", "id"),
+        Index("ix_casos_area_prioridad", "area_id", "prioridad_en", "id"),
+        Index("ix_casos_asignado_prioridad", "asignado_a_id", "prioridad_en", "id"),
+        Index("ix_casos_creado_en", "creado_en"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +113,9 @@ class Caso(Base):
     # The next instant at which the sweep must look at this case; NULL when nothing is pending.
     sla_proximo_en: Mapped[datetime | None]
     sla_explicacion: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Sort key of the Bandeja: the earliest due time of a running clock; SIN_PLAZO for an open
+    # case whose clocks are all paused or stopped; NULL once the case is no longer open.
+    prioridad_en: Mapped[datetime | None]
 
     version: Mapped[int] = mapped_column(default=1)
 

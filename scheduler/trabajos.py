@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import logging
-import os
 import smtplib
-import socket
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 
 from casos.actores import Actor
 from casos.barrido import barrer_sla
@@ -24,7 +18,6 @@ from casos.cuentas.adeudos import TAMANO_LOTE, cuentas_por_revisar
 from casos.cuentas.bloqueos import ResumenBloqueos, revisar_cuentas
 from casos.cuentas.modelos import EnlaceCuenta
 from casos.envio import (
-    AjustesSMTP,
     ConexionSMTP,
     construir_mensaje,
     marcar_enviado,
@@ -35,57 +28,12 @@ from casos.estados import Accion, EstadoCaso
 from casos.limites import purgar
 from casos.modelos import Caso
 from casos.sesiones import purgar_sesiones
-from casos.tareas import soltar_turno, tomar_turno
-
-log = logging.getLogger("scheduler")
-Reloj = Callable[[], datetime]
-
-
-def ahora_utc() -> datetime:
-    """The real clock; tests inject another."""
-    return datetime.now(UTC)
-
-
-@dataclass
-class Contexto:
-    """What every job needs: sessions, SMTP settings, a clock and this process's name."""
-
-    sesiones: sessionmaker[Session]
-    smtp: AjustesSMTP
-    reloj: Reloj = ahora_utc
-    dueno: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
-
-
-def con_turno(
-    nombre: str, duracion: timedelta
-) -> Callable[[Callable[[Contexto], dict[str, Any]]], Callable[[Contexto], dict[str, Any] | None]]:
-    """Run the job only while holding its lease in the database; record what it did."""
-
-    def decorador(
-        trabajo: Callable[[Contexto], dict[str, Any]],
-    ) -> Callable[[Contexto], dict[str, Any] | None]:
-        @functools.wraps(trabajo)
-        def envoltura(ctx: Contexto) -> dict[str, Any] | None:
-            with ctx.sesiones() as sesion, sesion.begin():
-                iniciar_escritura(sesion)
-                if not tomar_turno(sesion, nombre, ctx.dueno, ctx.reloj(), duracion):
-                    log.info("%s: otro proceso tiene el turno; no hago nada", nombre)
-                    return None
-            resultado: dict[str, Any] = {}
-            error: str | None = None
-            try:
-                resultado = trabajo(ctx)
-            except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"
-                log.exception("%s falló", nombre)
-            with ctx.sesiones() as sesion, sesion.begin():
-                iniciar_escritura(sesion)
-                soltar_turno(sesion, nombre, ctx.dueno, ctx.reloj(), resultado, error)
-            return resultado
-
-        return envoltura
-
-    return decorador
+from scheduler.comun import (
+    Contexto,
+    DefinicionTrabajo,
+    con_turno,
+    log,
+)
 
 
 @con_turno("barrido_sla", timedelta(minutes=5))
@@ -220,16 +168,6 @@ def _purgar_enlaces(sesion: Session, antes_de: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(resultado.rowcount)  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class DefinicionTrabajo:
-    """A job as APScheduler receives it."""
-
-    id: str
-    funcion: Callable[[Contexto], Any]
-    disparador: str
-    parametros: dict[str, Any]
 
 
 TRABAJOS: tuple[DefinicionTrabajo, ...] = (

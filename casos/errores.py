@@ -28,3 +28,7 @@ class TransicionInvalida(ErrorDominio):
 
 class NoEncontrado(ErrorDominio):
     """A referenced catalog entry or case does not exist."""
+
+
+class ConflictoEdicion(ErrorDominio):
+    """Someone else changed the case since the page was loaded (optimistic locking)."""

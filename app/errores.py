@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.api import errores as api_errores
 from app.extensiones import db
 
 MENSAJES = {
@@ -39,14 +40,18 @@ def registrar(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]]:
+    def _http(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]] | Response:
+        if api_errores.es_ruta_api(request.path):  # routing errors never reach the blueprint
+            return api_errores.respuesta_http(error)
         pagina, codigo = _pagina(error.code or 500)
         # Keep the exception's own headers (Allow on 405, Retry-After on 429/503...).
         cabeceras = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return pagina, codigo, cabeceras
 
     @app.errorhandler(Exception)
-    def _interno(error: Exception) -> tuple[str, int]:
+    def _interno(error: Exception) -> tuple[str, int] | Response:
         db.session.rollback()
         app.logger.exception("Error no controlado: %s", error)
+        if api_errores.es_ruta_api(request.path):
+            return api_errores.respuesta_interna()
         return _pagina(500)

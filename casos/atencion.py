@@ -14,8 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from casos.actores import Actor, TipoActor
+from casos.atencion_correos import notificar_resolucion, notificar_respuesta, notificar_solicitud
+from casos.atencion_preparar import preparar_resolucion, preparar_respuesta
 from casos.ciclo import aplicar_accion
 from casos.errores import ConflictoEdicion, DatosInvalidos
 from casos.estados import Accion
@@ -60,12 +63,19 @@ class Comando:
     datos: dict[str, Any] = field(default_factory=dict)
 
 
-# Per-action preparation (validation, extra event data) and notification, filled in by the
-# modules that own them; both run inside `ejecutar`, in the caller's transaction.
-Preparar = Callable[[Session, Caso, Comando, dict[str, Any]], None]
+# Per-action preparation (validation, extra event data) and the customer's email; both run
+# inside `ejecutar`, in the caller's transaction (casos/atencion_preparar.py, atencion_correos.py).
+Preparar = Callable[[Session, Caso, Comando, dict[str, Any], datetime], None]
 Notificar = Callable[[Session, Caso, EventoCaso, datetime], None]
-PREPARAR: dict[Accion, Preparar] = {}
-NOTIFICAR: dict[Accion, Notificar] = {}
+PREPARAR: dict[Accion, Preparar] = {
+    Accion.RESPONDER: preparar_respuesta,
+    Accion.RESOLVER: preparar_resolucion,
+}
+NOTIFICAR: dict[Accion, Notificar] = {
+    Accion.RESPONDER: notificar_respuesta,
+    Accion.SOLICITAR_INFORMACION: notificar_solicitud,
+    Accion.RESOLVER: notificar_resolucion,
+}
 
 
 def exigir_version(caso: Caso, version: int | None) -> None:
@@ -88,14 +98,16 @@ def ejecutar(
     datos = dict(comando.datos)
     preparar = PREPARAR.get(comando.accion)
     if preparar is not None:
-        preparar(sesion, caso, comando, datos)
+        preparar(sesion, caso, comando, datos, ahora)
     evento = aplicar_accion(
         sesion, caso, comando.accion, actor, ahora, nota=comando.nota, datos=datos
     )
     notificar = NOTIFICAR.get(comando.accion)
     if notificar is not None:
         notificar(sesion, caso, evento, ahora)
-    # The version column moves at flush: a concurrent writer fails there (StaleDataError),
-    # which the web layer reports with the same message as a stale page.
+    # The version column moves at flush, even for an action that changes no column of the case
+    # (a note at the same instant): a concurrent writer fails there (StaleDataError), which the
+    # web layer reports with the same message as a stale page.
+    flag_modified(caso, "actualizado_en")
     sesion.flush()
     return evento

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from casos.actores import Actor
 from casos.adjuntos import ArchivoRecibido, guardar_adjunto
+from casos.atencion_correos import avisar_agente_respuesta
 from casos.ciclo import aplicar_accion
 from casos.errores import DatosInvalidos, TransicionInvalida
 from casos.estados import Accion, EstadoCaso
@@ -50,4 +51,5 @@ def responder_caso(
     sesion.flush()  # the event's id ties the files to it
     for limpio in limpios:
         guardar_adjunto(sesion, carpeta, caso.id, limpio, ahora, evento_id=evento.id)
+    avisar_agente_respuesta(sesion, caso, evento, ahora)
     return evento

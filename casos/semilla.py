@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casos.atencion_semilla import cargar_atencion
 from casos.catalogo import Area, DiaInhabil, ReglaRuteo, TipoCalendario, TipoCaso
 
 AREAS: tuple[tuple[str, str], ...] = (
@@ -142,7 +143,8 @@ DIAS_INHABILES_CEA: tuple[tuple[date, str], ...] = (
 
 
 def cargar_catalogos(sesion: Session) -> dict[str, int]:
-    """Insert the areas, case types, default routing and non-working days that are missing."""
+    """Insert the areas, case types, default routing, non-working days and the agents' catalogs
+    (resolution codes, offices, canned answers) that are missing."""
     creados = {"areas": 0, "tipos": 0, "reglas": 0, "dias": 0}
     areas = {a.clave: a for a in sesion.scalars(select(Area))}
     for clave, nombre in AREAS:
@@ -169,6 +171,7 @@ def cargar_catalogos(sesion: Session) -> dict[str, int]:
         creados["reglas"] += 1
     creados["dias"] = _cargar_dias(sesion)
     sesion.flush()
+    creados.update(cargar_atencion(sesion))
     return creados
 
 

@@ -7,6 +7,7 @@ pairs under plantillas/correo/ with the subject in a `asunto` block.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -15,14 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import escape
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casos.base import Base, enum_texto, exigir_zona
+from casos.plantillas_correo import PlantillaCorreo
 from casos.sla import ZONA_CEA, fecha_en_palabras, formatear_duracion
 
 CARPETA_PLANTILLAS = Path(__file__).resolve().parent.parent / "plantillas"
 TELEFONO_24H = "442 211 00 66"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -110,8 +115,17 @@ class CorreoRenderizado:
     html: str
 
 
-def renderizar(plantilla: str, contexto: dict[str, Any]) -> CorreoRenderizado:
-    """Render `correo/<plantilla>.txt` and `.html`; the subject comes from the text's block."""
+def renderizar(
+    plantilla: str, contexto: dict[str, Any], version: PlantillaCorreo | None = None
+) -> CorreoRenderizado:
+    """Render `correo/<plantilla>.txt` and `.html`; the subject comes from the text's block.
+
+    `version`: an administrator's override; if it fails to render, the file is used (logged)."""
+    if version is not None:
+        try:
+            return renderizar_version(version, contexto)
+        except Exception:
+            log.exception("La plantilla de correo editada %r falló; uso la del archivo", plantilla)
     entorno = entorno_plantillas()
     contexto = {"base_url": AJUSTES.base_url, **contexto}
     texto_tpl = entorno.get_template(f"correo/{plantilla}.txt")
@@ -123,6 +137,40 @@ def renderizar(plantilla: str, contexto: dict[str, Any]) -> CorreoRenderizado:
         texto=texto_tpl.render(contexto).strip() + "\n",
         html=html_tpl.render(contexto),
     )
+
+
+@lru_cache(maxsize=2)
+def entorno_sandbox(html: bool) -> SandboxedEnvironment:
+    """A sandbox with the email filters, for templates edited by administrators."""
+    base = entorno_plantillas()
+    entorno = SandboxedEnvironment(
+        loader=base.loader,
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    entorno.filters.update(base.filters)
+    entorno.globals.update(base.globals)
+    return entorno
+
+
+def renderizar_version(version: PlantillaCorreo, contexto: dict[str, Any]) -> CorreoRenderizado:
+    """Render an administrator's version in the sandbox (raises on a broken template)."""
+    contexto = {"base_url": AJUSTES.base_url, **contexto}
+    asunto = entorno_sandbox(False).from_string(version.asunto).render(contexto)
+    contexto["asunto"] = " ".join(asunto.split())
+    texto = entorno_sandbox(False).from_string(version.texto).render(contexto).strip() + "\n"
+    if version.html:
+        html = entorno_sandbox(True).from_string(version.html).render(contexto)
+    else:
+        html = (
+            f'<!doctype html><html lang="es-MX"><head><meta charset="utf-8">'
+            f"<title>{escape(contexto['asunto'])}</title></head><body>"
+            f'<pre style="white-space:pre-wrap;font-family:Arial,sans-serif">{escape(texto)}'
+            "</pre></body></html>"
+        )
+    return CorreoRenderizado(asunto=contexto["asunto"], texto=texto, html=html)
 
 
 def encolar_correo(
@@ -142,7 +190,9 @@ def encolar_correo(
         existente = _por_clave(sesion, clave)
         if existente is not None:
             return existente
-    contenido = renderizar(plantilla, contexto)
+    with sesion.no_autoflush:
+        version = sesion.get(PlantillaCorreo, plantilla)
+    contenido = renderizar(plantilla, contexto, version)
     correo = CorreoSalida(
         clave=clave,
         plantilla=plantilla,

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app import cli_comercial
+from app import cli_comercial, cli_tablero
 from app.cli_cuentas import cuentas_cli
 from app.extensiones import db
 from casos import demo, demo_cuentas, demo_portal, semilla
@@ -26,6 +26,7 @@ from casos.cuentas.contrasenas import cifrar, problemas_contrasena
 from casos.estados import ABIERTOS
 from casos.modelos import Caso
 from casos.personal import Personal, RolPersonal
+from casos.resumen_bandeja import recalcular_resumen
 from casos.sesiones import cerrar_sesiones_de
 from casos.sla import ZONA_CEA
 
@@ -96,6 +97,7 @@ def demo_cargar() -> None:
         click.echo("Los datos de demostración ya estaban cargados.")
         return
     casos = demo.cargar_casos(db.session, _ahora())
+    recalcular_resumen(db.session, _ahora())  # the Bandeja's tab counts, fresh from the start
     db.session.commit()
     click.echo(f"Demostración cargada: {len(casos)} casos ({', '.join(c.folio for c in casos)}).")
 
@@ -213,3 +215,4 @@ def registrar(app: Flask) -> None:
     for grupo in (catalogos_cli, cuentas_cli, demo_cli, mantenimiento_cli, personal_cli, sla_cli):
         app.cli.add_command(grupo)
     cli_comercial.registrar(app)
+    cli_tablero.registrar(app)

@@ -71,7 +71,12 @@ class Caso(Base):
         Index("ix_casos_prioridad", "prioridad_en", "id"),
         Index("ix_casos_area_prioridad", "area_id", "prioridad_en", "id"),
         Index("ix_casos_asignado_prioridad", "asignado_a_id", "prioridad_en", "id"),
+        # The Bandeja's "en riesgo" / "vencidos" tabs: a seek per area, not a scan of the queue.
+        Index("ix_casos_area_sla_prioridad", "area_id", "sla_estado", "prioridad_en", "id"),
         Index("ix_casos_creado_en", "creado_en"),
+        # The dashboard's daily compliance (casos/cumplimiento.py) counts one day by range.
+        Index("ix_casos_primera_respuesta_en", "primera_respuesta_en"),
+        Index("ix_casos_resuelto_en", "resuelto_en"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -47,4 +47,9 @@ class CumplimientoDiario(Base):
     respondidos_a_tiempo: Mapped[int] = mapped_column(default=0)
     resueltos: Mapped[int] = mapped_column(default=0)
     resueltos_a_tiempo: Mapped[int] = mapped_column(default=0)
+    # Snapshot at `calculado_en` (casos/cumplimiento.py): cases received that day still open;
+    # open cases whose response / resolution was due that day, already past and still pending.
+    abiertos: Mapped[int] = mapped_column(default=0, server_default="0")
+    sin_respuesta_vencidos: Mapped[int] = mapped_column(default=0, server_default="0")
+    sin_resolver_vencidos: Mapped[int] = mapped_column(default=0, server_default="0")
     calculado_en: Mapped[datetime]

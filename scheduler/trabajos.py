@@ -34,6 +34,9 @@ from scheduler.comun import (
     con_turno,
     log,
 )
+from scheduler.trabajos_bandeja import TRABAJOS_BANDEJA
+from scheduler.trabajos_recalculo import TRABAJOS_RECALCULO
+from scheduler.trabajos_tablero import TRABAJOS_TABLERO
 
 
 @con_turno("barrido_sla", timedelta(minutes=5))
@@ -191,4 +194,7 @@ TRABAJOS: tuple[DefinicionTrabajo, ...] = (
         "cron",
         {"hour": 3, "minute": 45, "timezone": "America/Mexico_City"},
     ),
+    *TRABAJOS_BANDEJA,
+    *TRABAJOS_TABLERO,
+    *TRABAJOS_RECALCULO,
 )

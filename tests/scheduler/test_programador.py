@@ -86,6 +86,10 @@ def test_programador_tiene_los_trabajos_con_ids_estables() -> None:
         "cierre_resueltos",
         "bloqueo_adeudos",
         "limpieza_cuentas",
+        "resumen_bandeja",
+        "cumplimiento_reciente",
+        "cumplimiento_nocturno",
+        "recalculo_sla",
     }
     assert set(trabajos) == {definicion.id for definicion in TRABAJOS}
     assert not programador.running

@@ -53,14 +53,19 @@ def cifra(valor: float | int, formato: str, unidad: str) -> str:
     return f"{valor:,} {unidad}".strip()
 
 
-def grafica_barras(puntos: Iterable[Any], formato: str = "numero", unidad: str = "") -> Grafica:
-    """Lay out the bars of `puntos` (etiqueta, valor, optional destacado and nota)."""
+def grafica_barras(
+    puntos: Iterable[Any], formato: str = "numero", unidad: str = "", escala: float | None = None
+) -> Grafica:
+    """Lay out the bars of `puntos` (etiqueta, valor, optional destacado and nota).
+
+    `escala` fixes the value of a full-height bar (100 for percentages, so 20 % never looks
+    like a full bar); by default the largest value fills the chart."""
     lista = list(puntos)
     n = len(lista)
     if not n:
         return Grafica([], "")
     valores = [_valor(p, "valor", 0) or 0 for p in lista]
-    tope = max(max(valores), 0) or 1
+    tope = escala or max(max(valores), 0) or 1
     paso = (ANCHO - MARGEN * 2) / n
     ancho = paso * 0.7
     cada = n // ETIQUETAS_MAXIMAS + 1

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, select, tuple_, union_all
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from casos.catalogo import Area
 from casos.estados import ABIERTOS
@@ -95,7 +95,12 @@ def cargar_casos(sesion: Session, claves: list[Clave]) -> list[Caso]:
     if not claves:
         return []
     ids = [ident for _, ident in claves]
-    consulta = select(Caso).where(Caso.id.in_(ids)).options(selectinload(Caso.asignado_a))
+    # The row needs the SLA explanation (which clock is due) but not the request's own data.
+    consulta = (
+        select(Caso)
+        .where(Caso.id.in_(ids))
+        .options(selectinload(Caso.asignado_a), defer(Caso.datos), defer(Caso.descripcion))
+    )
     por_id = {caso.id: caso for caso in sesion.scalars(consulta)}
     return [por_id[i] for i in ids if i in por_id]
 

@@ -160,8 +160,26 @@ class Calendarios:
             return CalendarioLaboral.continuo()
         if self._dias is None:
             self._dias = list(self._sesion.scalars(select(DiaInhabil)))
-        dias = [(d.fecha, d.motivo) for d in self._dias if d.area_id in (None, area_id)]
-        return CalendarioLaboral.cea(dias_inhabiles=dias)
+        dias = tuple(
+            sorted((d.fecha, d.motivo) for d in self._dias if d.area_id in (None, area_id))
+        )
+        return calendario_cea(dias)
+
+
+# Calendars are values (same non-working days, same calendar); keeping them per process keeps
+# their yearly caches warm across requests. Bounded: a few areas times a few edits.
+_CALENDARIOS_CEA: dict[tuple[tuple[date, str], ...], CalendarioLaboral] = {}
+_MAXIMO_CALENDARIOS = 64
+
+
+def calendario_cea(dias: tuple[tuple[date, str], ...]) -> CalendarioLaboral:
+    """The CEA calendar minus `dias`, shared by every unit of work of this process."""
+    calendario = _CALENDARIOS_CEA.get(dias)
+    if calendario is None:
+        if len(_CALENDARIOS_CEA) >= _MAXIMO_CALENDARIOS:
+            _CALENDARIOS_CEA.clear()
+        calendario = _CALENDARIOS_CEA[dias] = CalendarioLaboral.cea(dias_inhabiles=dias)
+    return calendario
 
 
 def tipo_por_clave(sesion: Session, clave: str) -> TipoCaso | None:

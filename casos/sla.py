@@ -28,6 +28,8 @@ ZONA_CEA = ZoneInfo("America/Mexico_City")
 _CERO = timedelta(0)
 _UN_DIA = timedelta(days=1)
 _UNA_SEMANA = timedelta(days=7)
+# Spans of whole days longer than this are measured with the yearly prefix sums.
+_DIAS_CON_ACUMULADOS = 35
 _APERTURA_CEA = time(8)
 _CIERRE_CEA = time(17)
 _LUNES_A_VIERNES = frozenset(range(5))
@@ -126,6 +128,11 @@ class CalendarioLaboral:
     es_continuo: bool = False
     # Filled on demand, one entry per year touched; excluded from eq/hash so it stays a value.
     _por_anio: dict[int, _DiasDelAnio] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    # Working time from January 1 to the start of each day of a year (prefix sums), so long
+    # spans — a case late by months, shown in the Bandeja — cost two lookups, not a walk.
+    _acumulados: dict[int, list[timedelta]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -299,6 +306,8 @@ class CalendarioLaboral:
 
     def _horas_dias_completos(self, desde: date, hasta: date) -> timedelta:
         """Working time of the whole days `desde`..`hasta` (inclusive), skipping regular weeks."""
+        if (hasta - desde).days > _DIAS_CON_ACUMULADOS:
+            return self._horas_por_acumulados(desde, hasta + _UN_DIA)
         semana = self._horas_semana()
         total = _CERO
         dia = desde
@@ -313,6 +322,33 @@ class CalendarioLaboral:
                 total += ventana[1] - ventana[0]
             dia += _UN_DIA
         return total
+
+    def _acumulado_anio(self, anio: int) -> list[timedelta]:
+        """Working time from January 1 of `anio` to the start of each of its days (+ year end)."""
+        sumas = self._acumulados.get(anio)
+        if sumas is None:
+            sumas, total, dia = [_CERO], _CERO, date(anio, 1, 1)
+            while dia.year == anio:
+                ventana = self._ventana(dia)
+                if ventana is not None:
+                    total += ventana[1] - ventana[0]
+                sumas.append(total)
+                dia += _UN_DIA
+            self._acumulados[anio] = sumas
+        return sumas
+
+    def _horas_por_acumulados(self, desde: date, fin: date) -> timedelta:
+        """Working time of the days in [desde, fin) from the yearly prefix sums."""
+
+        def antes_de(dia: date) -> timedelta:
+            return self._acumulado_anio(dia.year)[dia.timetuple().tm_yday - 1]
+
+        if desde.year == fin.year:
+            return antes_de(fin) - antes_de(desde)
+        total = self._acumulado_anio(desde.year)[-1] - antes_de(desde) + antes_de(fin)
+        return total + sum(
+            (self._acumulado_anio(anio)[-1] for anio in range(desde.year + 1, fin.year)), _CERO
+        )
 
     def _avanzar(self, desde: datetime, restante: timedelta) -> datetime:
         """UTC instant where `restante` (> 0) of working time after `desde` is used up."""

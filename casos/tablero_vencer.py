@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from casos.catalogo import DiaInhabil, TipoCaso
 from casos.estados import ETIQUETAS_ESTADO, EstadoCaso
@@ -69,7 +69,13 @@ def por_vencer(
     horizonte = max(proximo, calendario.sumar_horas(ahora, ventana_riesgo(sesion)))
     consulta = (
         select(Caso)
-        .options(joinedload(Caso.asignado_a))
+        # The list shows a few columns: the JSON ones (request data, SLA explanation) stay unread.
+        .options(
+            joinedload(Caso.asignado_a),
+            defer(Caso.datos),
+            defer(Caso.sla_explicacion),
+            defer(Caso.descripcion),
+        )
         .where(
             Caso.prioridad_en >= ahora,
             Caso.prioridad_en <= min(horizonte, SIN_PLAZO - timedelta(days=1)),

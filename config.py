@@ -76,6 +76,9 @@ class Config:
         # Online payments: the provider's key (casos/pagos/proveedores.py) and the shared secret
         # that signs its confirmations. No provider: the portal says where else to pay.
         self.PAGOS_PROVEEDOR = os.environ.get("OV_PAGOS_PROVEEDOR", self.proveedor_por_defecto())
+        # The supervisors' dashboard reads summaries refreshed every minute: each worker reuses
+        # what it read for this many seconds (the page says when the figures were read).
+        self.TABLERO_SEGUNDOS_CACHE = 30
         self.PAGOS_SECRETO = os.environ.get("OV_PAGOS_SECRETO") or self.secreto_pagos()
 
     def proveedor_por_defecto(self) -> str:
@@ -140,6 +143,7 @@ class Pruebas(Config):
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("OV_TEST_DATABASE_URL", "sqlite:///:memory:")
         self.SESSION_COOKIE_SECURE = False
         self.MANTENIMIENTO_SEGUNDOS_CACHE = 0  # tests flip the switch and look at once
+        self.TABLERO_SEGUNDOS_CACHE = 0  # tests change cases and read the dashboard at once
         self.SERVER_NAME = None
 
     def secreto_faltante(self) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 
 from app.backoffice import bp
 from app.backoffice.formularios_tablero import FormularioPeriodo
@@ -32,9 +33,27 @@ def _periodo(form: FormularioPeriodo, hoy: date) -> Periodo:
     return validar_periodo(form.desde.data, form.hasta.data, hoy)
 
 
-def _tablero(periodo: Periodo, ahora: datetime) -> Tablero:
+# Per worker: (areas, period) -> (monotonic instant, wall instant, figures). The figures come
+# from summaries the scheduler refreshes every minute or more, so a supervisor reloading the
+# page (or sixteen of them) reuses them for TABLERO_SEGUNDOS_CACHE seconds.
+_memoria: dict[tuple[Any, ...], tuple[float, datetime, Tablero]] = {}
+_MAXIMO_MEMORIA = 256
+
+
+def _tablero(periodo: Periodo, ahora: datetime) -> tuple[Tablero, datetime]:
+    """The dashboard's figures and the instant they were read."""
     areas = areas_visibles(persona_actual())
-    return armar_tablero(db.session, areas, periodo, ahora, dia_local(ahora))
+    vigencia = float(current_app.config.get("TABLERO_SEGUNDOS_CACHE", 30))
+    clave = (areas, periodo.desde, periodo.hasta)
+    guardado = _memoria.get(clave)
+    if guardado is not None and time.monotonic() - guardado[0] < vigencia:
+        return guardado[2], guardado[1]
+    datos = armar_tablero(db.session, areas, periodo, ahora, dia_local(ahora))
+    if vigencia > 0:
+        if len(_memoria) >= _MAXIMO_MEMORIA:
+            _memoria.clear()
+        _memoria[clave] = (time.monotonic(), ahora, datos)
+    return datos, ahora
 
 
 @bp.route("/tablero")
@@ -49,11 +68,12 @@ def tablero() -> tuple[str, int]:
     except ErrorDominio as error:
         marcar_errores(form, _sin_repetir(form, error))
         periodo, estado = periodo_por_omision(dia_local(ahora)), 400
-    datos = _tablero(periodo, ahora)
+    datos, leido_en = _tablero(periodo, ahora)
     html = render_template(
         "backoffice/tablero.html",
         form=form,
         t=datos,
+        leido_en=leido_en,
         graficas=graficas(datos),
         seccion_actual="tablero",
         ahora=ahora,
@@ -105,7 +125,7 @@ def tablero_exportar() -> Response:
         periodo = _periodo(form, dia_local(ahora))
     except ErrorDominio as error:
         return Response(" ".join(error.campos.values()), 400, mimetype="text/plain")
-    nombre, columnas, filas = hoja(_tablero(periodo, ahora), lista)
+    nombre, columnas, filas = hoja(_tablero(periodo, ahora)[0], lista)
     registrar_auditoria(
         db.session, actor_personal(), "exportar", "tablero", ahora, objeto_id=lista,
         formato=formato, desde=periodo.desde.isoformat(), hasta=periodo.hasta.isoformat(),

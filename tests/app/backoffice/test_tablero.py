@@ -196,3 +196,35 @@ def test_sentencias_sql_por_carga_acotadas(cliente: Any, escenario: Any, bd: Any
     assert len(consultas) <= 13, consultas  # 13 measured (SQLite and PostgreSQL)
     casos_sql = [s for s in consultas if "FROM casos" in s]
     assert len(casos_sql) == 1 and "prioridad_en" in casos_sql[0] and "LIMIT" in casos_sql[0]
+
+
+def test_cifras_reutilizadas_unos_segundos_por_proceso(
+    cliente: Any, escenario: Any, bd: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.backoffice import tablero as vista
+
+    monkeypatch.setitem(app.config, "TABLERO_SEGUNDOS_CACHE", 30)
+    monkeypatch.setattr(vista, "_memoria", {})
+    entrar_personal(cliente, "supervisora")
+    assert cliente.get(URL).status_code == 200
+    sentencias: list[str] = []
+
+    def contar(_con: Any, _cur: Any, sql: str, *_: Any) -> None:
+        sentencias.append(sql)
+
+    motor = bd.session.get_bind()
+    event.listen(motor, "before_cursor_execute", contar)
+    try:
+        html = cliente.get(URL).get_data(as_text=True)
+    finally:
+        event.remove(motor, "before_cursor_execute", contar)
+    assert not [s for s in sentencias if "FROM casos" in s or "cumplimiento_diario" in s]
+    assert "más urgentes (máximo 100), al " in html
+    monkeypatch.setattr(vista.time, "monotonic", lambda: 10**9)  # the figures grow old
+    sentencias.clear()
+    event.listen(motor, "before_cursor_execute", contar)
+    try:
+        cliente.get(URL)
+    finally:
+        event.remove(motor, "before_cursor_execute", contar)
+    assert [s for s in sentencias if "FROM casos" in s]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casos import limites
-from casos.actores import Actor
+from casos.actores import Actor, TipoActor
 from casos.auditoria import registrar_auditoria
 from casos.base import exigir_zona
 from casos.cuentas import contrasenas
@@ -40,7 +40,8 @@ def autenticar_personal(
     # Verify even for an unknown name so the answer takes the same time either way.
     correcta = contrasenas.verificar(persona.contrasena_hash if valido else None, contrasena or "")
     if not (valido and correcta):
-        actor = Actor.personal(nombre, persona.id, ip) if persona else Actor.sistema(nombre)
+        # Who tried, as typed, and from where (the id only when the name is a real account).
+        actor = Actor(TipoActor.PERSONAL, nombre, persona.id if persona else None, ip)
         registrar_auditoria(sesion, actor, "acceso_fallido", "personal", ahora, usuario=nombre)
         estados = [limites.contar(sesion, LIMITE_USUARIO, nombre, ahora)]
         estados.append(limites.contar(sesion, LIMITE_IP, ip, ahora))

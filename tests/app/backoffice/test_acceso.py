@@ -79,3 +79,16 @@ def test_salir_cierra_la_sesion(cliente: Any, bd: Any) -> None:
     salida = cliente.post("/backoffice/salir", data={"csrf_token": token_csrf(html)})
     assert salida.status_code == 302
     assert cliente.get("/backoffice/").status_code == 302
+
+
+def test_intento_fallido_queda_en_la_bitacora_con_su_origen(cliente: Any, bd: Any) -> None:
+    entrar_personal(cliente, "nadie", "cualquier-cosa-123")
+    registro = bd.session.scalar(
+        select(RegistroAuditoria).where(RegistroAuditoria.accion == "acceso_fallido")
+    )
+    assert registro is not None
+    assert (registro.actor_nombre, registro.origen, registro.actor_id) == (
+        "nadie",
+        "127.0.0.1",
+        None,
+    )

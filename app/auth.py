@@ -168,12 +168,13 @@ def personal_actual() -> Personal | None:
     return None
 
 
-def _ruta_actual() -> str:
+def ruta_actual() -> str:
+    """The requested path with its query string, for a `siguiente` after signing in."""
     return request.full_path.rstrip("?") if request.query_string else request.path
 
 
 def _pedir_acceso() -> Response:
-    return redirect(url_for("acceso.entrar", siguiente=_ruta_actual()))
+    return redirect(url_for("acceso.entrar", siguiente=ruta_actual()))
 
 
 @overload

@@ -14,13 +14,14 @@ from typing import Any
 
 import flask_admin
 from babel.messages.pofile import read_po
-from flask import abort, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms.i18n import get_translations
 
-from app.auth import actor_actual, cuenta_actual, personal_actual
+from app.auth import actor_actual, personal_actual
+from app.backoffice.permisos import negar_acceso
 from casos.actores import Actor
 from casos.permisos import es_administrador
+from casos.personal import RolPersonal
 
 CARPETA_TRADUCCIONES = Path(flask_admin.__file__).parent / "translations"
 
@@ -72,20 +73,9 @@ class FormularioAdmin(FlaskForm):
         super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kw)
 
 
-def _ruta_actual() -> str:
-    return request.full_path.rstrip("?") if request.query_string else request.path
-
-
 def exigir_administrador() -> Any:
     """None when an administrator is signed in; otherwise the redirect (or abort)."""
-    persona = personal_actual()
-    if persona is None:
-        if cuenta_actual() is not None:
-            abort(404)
-        return redirect(url_for("backoffice.entrar", siguiente=_ruta_actual()))
-    if not es_administrador(persona):
-        abort(403)
-    return None
+    return negar_acceso(frozenset({RolPersonal.ADMINISTRADOR}))
 
 
 class AccesoAdministrador:

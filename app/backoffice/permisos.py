@@ -10,9 +10,10 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, url_for
+from werkzeug.wrappers import Response
 
-from app.auth import actor_actual, cuenta_actual, personal_actual
+from app.auth import actor_actual, cuenta_actual, personal_actual, ruta_actual
 from casos.actores import Actor
 from casos.personal import Personal, RolPersonal
 
@@ -22,8 +23,17 @@ TODOS = (RolPersonal.AGENTE, RolPersonal.SUPERVISOR, RolPersonal.ADMINISTRADOR)
 SUPERVISION = (RolPersonal.SUPERVISOR, RolPersonal.ADMINISTRADOR)
 
 
-def _ruta_actual() -> str:
-    return request.full_path.rstrip("?") if request.query_string else request.path
+def negar_acceso(permitidos: frozenset[RolPersonal]) -> Response | None:
+    """None when signed-in staff of `permitidos` are asking; otherwise the sign-in redirect
+    (anonymous), or 404 (a customer) / 403 (other staff) raised. Shared with the admin."""
+    persona = personal_actual()
+    if persona is None:
+        if cuenta_actual() is not None:
+            abort(404)
+        return redirect(url_for("backoffice.entrar", siguiente=ruta_actual()))
+    if persona.rol not in permitidos:
+        abort(403)
+    return None
 
 
 def personal_requerido(*roles: RolPersonal) -> Callable[[F], F]:
@@ -33,13 +43,9 @@ def personal_requerido(*roles: RolPersonal) -> Callable[[F], F]:
     def decorar(vista: F) -> F:
         @functools.wraps(vista)
         def envoltura(*args: Any, **kwargs: Any) -> Any:
-            persona = personal_actual()
-            if persona is None:
-                if cuenta_actual() is not None:
-                    abort(404)
-                return redirect(url_for("backoffice.entrar", siguiente=_ruta_actual()))
-            if persona.rol not in permitidos:
-                abort(403)
+            negado = negar_acceso(permitidos)
+            if negado is not None:
+                return negado
             return vista(*args, **kwargs)
 
         return cast(F, envoltura)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
-from casos.catalogo import DiaInhabil, TipoCaso
+from casos.catalogo import DiaInhabil, TipoCaso, calendario_cea
 from casos.estados import ETIQUETAS_ESTADO, EstadoCaso
 from casos.modelos import SIN_PLAZO, Caso, EstadoSLA
 from casos.sla import CalendarioLaboral
@@ -37,12 +37,12 @@ class CasoPorVencer:
     vence_en: datetime
 
 
-def calendario_cea(sesion: Session) -> CalendarioLaboral:
+def calendario_general(sesion: Session) -> CalendarioLaboral:
     """The CEA working calendar with the non-working days that apply to every area."""
     dias = sesion.execute(
         select(DiaInhabil.fecha, DiaInhabil.motivo).where(DiaInhabil.area_id.is_(None))
     )
-    return CalendarioLaboral.cea(dias_inhabiles=[(f, m) for f, m in dias])
+    return calendario_cea(tuple(sorted((f, m) for f, m in dias)))
 
 
 def ventana_riesgo(sesion: Session) -> timedelta:
@@ -64,7 +64,7 @@ def por_vencer(
     """Open cases of `areas` (None: all) due within 8 business hours or at risk, soonest first."""
     if areas is not None and not areas:
         return []
-    calendario = calendario_cea(sesion)
+    calendario = calendario_general(sesion)
     proximo = calendario.sumar_horas(ahora, HORAS_POR_VENCER)
     horizonte = max(proximo, calendario.sumar_horas(ahora, ventana_riesgo(sesion)))
     consulta = (

@@ -95,6 +95,7 @@ def ejecutar(
             "Acción no permitida.", {"accion": "Esa acción no se puede pedir desde aquí."}
         )
     exigir_version(caso, comando.version)
+    version_leida = caso.version
     datos = dict(comando.datos)
     preparar = PREPARAR.get(comando.accion)
     if preparar is not None:
@@ -107,7 +108,9 @@ def ejecutar(
         notificar(sesion, caso, evento, ahora)
     # The version column moves at flush, even for an action that changes no column of the case
     # (a note at the same instant): a concurrent writer fails there (StaleDataError), which the
-    # web layer reports with the same message as a stale page.
-    flag_modified(caso, "actualizado_en")
+    # web layer reports with the same message as a stale page. Forced only while no autoflush
+    # has written the case yet, so one action moves the version once.
+    if caso.version == version_leida:
+        flag_modified(caso, "actualizado_en")
     sesion.flush()
     return evento
